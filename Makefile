@@ -1,0 +1,49 @@
+# Every target CI needs runs from a fresh clone: `make test` and `make demo` install first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SHARED ?= ../shared
+DEMO_DIR := demo-work
+
+.PHONY: install test lint typecheck unit demo bench bench-matching bench-safety bench-speed clean
+
+install: $(STAMP)
+
+# --no-deps: face_recognition declares `dlib`, which pip would compile; requirements.lock
+# pins the prebuilt dlib-bin wheel and every other package exactly.
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+unit: install
+	$(VENV)/bin/pytest -q
+
+test: lint typecheck unit
+
+# The whole flow on the demo school, in a scratch folder so nothing in the repo changes.
+demo: install
+	SHARED=$(SHARED) VENV=$(VENV) bash scripts/demo.sh $(DEMO_DIR)
+
+bench: bench-speed
+
+bench-matching: install
+	$(PY) bench/matching.py --faces $(SHARED)/faces
+
+bench-safety: install
+	$(PY) bench/safety.py --faces $(SHARED)/faces
+
+bench-speed: install
+	$(PY) bench/speed.py --faces $(SHARED)/faces
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) demo-out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,40 @@
+"""One error hierarchy; cli.py maps it to exit codes in one place."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in README.md and docs/cli.md."""
+
+    OK = 0  # for check/sort/recheck: every photo allowed, nothing to take down
+    NOT_ALLOWED = 1  # some photo is blocked or needs review, or the take-down list is not empty
+    USAGE = 2  # usage, configuration or input error
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class FotopoortError(Exception):
+    """An expected error: shown as one line, never as a traceback (unless --debug)."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class ConfigError(FotopoortError):
+    """consents.yaml is missing or invalid."""
+
+
+class ExportError(FotopoortError):
+    """A consent export cannot be read or does not match the policy."""
+
+
+class ImageError(FotopoortError):
+    """An image cannot be read whole (truncated, not an image, too large)."""
+
+
+class StoreError(FotopoortError):
+    """The database is missing something the command needs, or is busy."""
+
+
+class UsageError(FotopoortError):
+    """A command was called with arguments that cannot work."""

@@ -1,0 +1,113 @@
+"""Open any supported photo safely, or fail: never a partial picture.
+
+- The whole file must decode; a truncated file is an error. face_recognition switches Pillow's
+  global LOAD_TRUNCATED_IMAGES on when imported, so it is forced off here on every load.
+- EXIF orientation is applied before anything looks for faces.
+- A decompression bomb (more pixels than the policy allows) is refused before decoding.
+- JPEGs are decoded at reduced size (DCT scaling, "draft mode") when analysis needs fewer pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pillow_heif
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from .errors import ImageError
+
+pillow_heif.register_heif_opener()
+
+SUPPORTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF"})
+PHOTO_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".hif"}
+)
+_TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+
+Pixels = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    pixels: Pixels  # RGB, H x W x 3, upright, possibly reduced
+    original_size: tuple[int, int]  # (width, height) of the upright photo at full resolution
+    format: str
+
+    @property
+    def scale(self) -> float:
+        """Multiply analysed pixel coordinates by this to get full-resolution coordinates."""
+        return self.original_size[0] / self.pixels.shape[1]
+
+
+def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> LoadedImage:
+    """Decode `data` into upright RGB pixels whose long side is at most `max_side`."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    if not data:
+        raise ImageError("empty file")
+    try:
+        with warnings.catch_warnings():
+            # our own pixel limit below replaces Pillow's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise ImageError("not an image (unrecognised content)") from None
+    except Image.DecompressionBombError:
+        raise ImageError("refused: too many pixels (decompression bomb?)") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"cannot be read: {exc}") from None
+    with im:
+        fmt = im.format or "unknown"
+        if fmt not in SUPPORTED_FORMATS:
+            raise ImageError(f"unsupported image format {fmt}")
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise ImageError("image has no pixels")
+        if width * height > max_pixels:
+            raise ImageError(
+                f"refused: {width}x{height} has more pixels than the limit of {max_pixels:,}"
+            )
+        orientation = _orientation(im)
+        original = (height, width) if orientation in _TRANSPOSED_ORIENTATIONS else (width, height)
+        if max_side and fmt == "JPEG" and max(width, height) > max_side:
+            factor = max_side / max(width, height)
+            # draft picks the smallest DCT scale that is still at least this size
+            im.draft("RGB", (max(1, round(width * factor)), max(1, round(height * factor))))
+        try:
+            im.load()
+            upright = ImageOps.exif_transpose(im)
+            rgb = _to_rgb(upright)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            raise ImageError(f"cannot be read whole: {exc}") from None
+    if max_side and max(rgb.size) > max_side:
+        rgb.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return LoadedImage(np.asarray(rgb, dtype=np.uint8), original, fmt)
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(0x0112, 1)
+    except (OSError, SyntaxError, ValueError):
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    if im.mode == "RGB":
+        return im
+    if im.mode in {"I;16", "I;16B", "I;16L", "I;16N", "I"}:
+        # 16/32-bit grayscale: scale to 8 bits instead of clipping at 255
+        arr = np.asarray(im, dtype=np.float64)
+        peak = 65535.0 if im.mode.startswith("I;16") else max(float(arr.max()), 1.0)
+        gray = np.clip(arr * (255.0 / peak), 0, 255).astype(np.uint8)
+        return Image.fromarray(gray).convert("RGB")
+    if im.mode == "F":
+        arr = np.asarray(im, dtype=np.float64)
+        span = max(float(arr.max() - arr.min()), 1e-9)
+        return Image.fromarray(((arr - arr.min()) * (255.0 / span)).astype(np.uint8)).convert("RGB")
+    # CMYK, L, LA, P, RGBA, ...: Pillow's conversion. Alpha is dropped, so faces under
+    # transparent pixels are still seen (a face found where none shows only costs a review).
+    return im.convert("RGB")
