@@ -75,9 +75,8 @@ class DlibEngine:
 
     def _api(self) -> Any:
         if self._fr is None:
-            from PIL import ImageFile
-
             import face_recognition
+            from PIL import ImageFile
 
             # face_recognition turns on loading of truncated images for the whole process
             ImageFile.LOAD_TRUNCATED_IMAGES = False

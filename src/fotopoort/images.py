@@ -40,7 +40,7 @@ class LoadedImage:
     @property
     def scale(self) -> float:
         """Multiply analysed pixel coordinates by this to get full-resolution coordinates."""
-        return self.original_size[0] / self.pixels.shape[1]
+        return self.original_size[0] / int(self.pixels.shape[1])
 
 
 def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> LoadedImage:

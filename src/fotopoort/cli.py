@@ -1,0 +1,454 @@
+"""The command line: parse, call one function in actions.py, render. The only UI module."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from . import __version__, actions
+from .channels import CHANNEL_NAMES, Channel
+from .config import Policy, load_policy, resolve_config_path, write_template
+from .decide import ReasonCode, Verdict
+from .errors import ExitCode, FotopoortError, UsageError
+from .faces import DlibEngine
+from .output import check_document, summary
+from .scan import EngineFactory
+from .store import Store
+
+
+@dataclass
+class Env:
+    """The outside world, injectable for tests."""
+
+    engine_factory: EngineFactory = DlibEngine
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    config: Path | None = None
+    debug: bool = False
+
+
+class _Group(TyperGroup):
+    """The one place where errors become exit codes."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except FotopoortError as exc:
+            env = ctx.obj if isinstance(ctx.obj, Env) else Env()
+            if env.debug:
+                traceback.print_exc()
+            env.err.print(f"fotopoort: error: {exc}", markup=False)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("fotopoort: interrupted; nothing is lost, run again to resume", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="Checks school photos against parents' consent before anything is published.\n\n"
+    "Exit codes: 0 success (check/sort: every photo allowed), 1 some photo blocked or in "
+    "review, 2 usage, configuration or input error, 130 interrupted.",
+)
+consents_app = typer.Typer(cls=_Group, no_args_is_help=True, help="The consent register.")
+app.add_typer(consents_app, name="consents")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fotopoort {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Policy file (default: $FOTOPOORT_CONFIG, else ./consents.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    env = ctx.obj if isinstance(ctx.obj, Env) else Env()
+    env.config = config
+    env.debug = debug
+    ctx.obj = env
+
+
+def _env(ctx: typer.Context) -> Env:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Env) else Env()
+
+
+def _policy(env: Env) -> Policy:
+    return load_policy(resolve_config_path(env.config))
+
+
+@contextmanager
+def _store(policy: Policy) -> Iterator[Store]:
+    store = Store(policy.database)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def _progress(env: Env, what: str) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on a terminal; nothing at all otherwise."""
+    if not env.err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=env.err, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int, _name: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+# --- init ---------------------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Where to write consents.yaml.")] = Path(),
+) -> None:
+    """Write a commented consents.yaml template (never overwrites an existing one)."""
+    target = write_template(directory)
+    _env(ctx).out.print(
+        f"wrote {target}: map your export's column labels in it, then run "
+        "`fotopoort consents import EXPORT`",
+        markup=False,
+    )
+
+
+# --- consents -------------------------------------------------------------------------------
+
+
+@consents_app.command("import")
+def consents_import(
+    ctx: typer.Context,
+    export: Annotated[Path, typer.Argument(help="The consent export (CSV or XLSX).")],
+) -> None:
+    """Import a consent export as the new current snapshot (all or nothing).
+
+    Children whose face-recognition consent is withdrawn, or who left, have their encodings
+    deleted in the same step.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(policy) as store:
+        result = actions.import_consents(policy, store, export)
+    for note in result.snapshot.notes:
+        env.err.print(f"warning: {note}", markup=False)
+    outcome = result.outcome
+    snap = outcome.stored.snapshot
+    if outcome.already_current:
+        env.out.print(
+            f"{export.name}: already the current snapshot (sha256 {snap.sha256[:12]}); nothing "
+            "changed",
+            markup=False,
+        )
+        return
+    env.out.print(
+        f"imported {export.name}: {len(snap.children)} children, snapshot "
+        f"{outcome.stored.id} (sha256 {snap.sha256[:12]}"
+        + (f", export dated {snap.export_date.isoformat()}" if snap.export_date else "")
+        + ")",
+        markup=False,
+    )
+    for child, why in outcome.forgotten:
+        env.out.print(f"deleted the face encodings of {child}: {why}", markup=False)
+
+
+@consents_app.command("show")
+def consents_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    child: Annotated[
+        str | None, typer.Option("--child", metavar="NR", help="Only this leerlingnummer.")
+    ] = None,
+) -> None:
+    """Show the current consent snapshot: one row per child, one column per channel."""
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(policy) as store:
+        stored = store.require_snapshot()
+    snap = stored.snapshot
+    children = list(snap.children.values())
+    if child is not None:
+        children = [c for c in children if c.child == child]
+        if not children:
+            raise UsageError(f"no child {child!r} in the current snapshot")
+    channels = list(policy.channels)
+    if as_json:
+        doc = {
+            "snapshot": {
+                "sha256": snap.sha256,
+                "source": snap.source,
+                "imported_at": stored.imported_at,
+                "export_date": snap.export_date.isoformat() if snap.export_date else None,
+            },
+            "children": [
+                {
+                    "child": c.child,
+                    "name": c.first_name,
+                    "group": c.group,
+                    "channels": {ch.value: c.allows(ch) for ch in channels},
+                    "biometric": c.biometric,
+                }
+                for c in children
+            ],
+        }
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{snap.source} (imported {stored.imported_at})")
+    for col in ["child", "name", "group", *[ch.value for ch in channels], "biometric"]:
+        table.add_column(col)
+    yes_no = {True: "Ja", False: "nee"}
+    for c in children:
+        table.add_row(
+            c.child,
+            c.first_name,
+            c.group,
+            *[yes_no[c.allows(ch)] for ch in channels],
+            yes_no[c.biometric],
+        )
+    env.out.print(table)
+
+
+# --- enrolment ------------------------------------------------------------------------------
+
+
+@app.command()
+def enroll(
+    ctx: typer.Context,
+    refdir: Annotated[
+        Path, typer.Argument(help="A folder with one folder per leerlingnummer of photos.")
+    ],
+) -> None:
+    """Enrol children from reference photos: only those with face-recognition consent (Ja).
+
+    Each reference photo must show exactly one face, large enough to identify. Re-running is
+    safe: photos already enrolled are recognised by their content.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(policy) as store, _progress(env, "enrolling") as progress:
+        report = actions.enroll(policy, store, refdir, env.engine_factory, progress)
+    for entry, why in report.ignored:
+        env.err.print(f"ignored {entry}: {why}", markup=False)
+    enrolled = skipped = 0
+    for o in report.children:
+        who = f"{o.name} ({o.child})" if o.name else o.child
+        if o.skipped_why:
+            skipped += 1
+            env.out.print(f"skipped  {who}: {o.skipped_why}", markup=False)
+            continue
+        for name, why in o.skipped_photos:
+            env.out.print(f"         {who}: photo {name} not used: {why}", markup=False)
+        if o.enrolled or o.already:
+            enrolled += 1
+            env.out.print(
+                f"enrolled {who}: {o.enrolled} new, {o.already} already enrolled", markup=False
+            )
+        else:
+            skipped += 1
+            env.out.print(f"skipped  {who}: no usable reference photo", markup=False)
+    env.out.print(f"{enrolled} children enrolled, {skipped} skipped", markup=False)
+
+
+@app.command()
+def enrolled(ctx: typer.Context) -> None:
+    """List enrolled children: number of reference photos and enrolment date."""
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(policy) as store:
+        rows = store.enrolled()
+        current = store.current_snapshot()
+    names = current.snapshot.children if current else {}
+    table = Table()
+    for col in ("child", "name", "references", "enrolled"):
+        table.add_column(col)
+    for r in rows:
+        name = names[r.child].first_name if r.child in names else ""
+        table.add_row(r.child, name, str(r.references), r.first_enrolled)
+    env.out.print(table)
+    env.out.print(f"{len(rows)} children enrolled", markup=False)
+
+
+@app.command()
+def forget(
+    ctx: typer.Context,
+    child: Annotated[str, typer.Argument(metavar="NR", help="The child's leerlingnummer.")],
+) -> None:
+    """Delete every face encoding and cached result of one child."""
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(policy) as store:
+        n = store.forget(child)
+    env.out.print(f"forgot {child}: {n} reference encodings deleted", markup=False)
+
+
+# --- check and sort -------------------------------------------------------------------------
+
+_JOBS_HELP = "Worker processes (default: all cores)."
+
+
+def _jobs(value: int | None) -> int:
+    if value is None:
+        return os.cpu_count() or 1
+    if value < 1:
+        raise UsageError("--jobs must be at least 1")
+    return value
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Photos or folders (recursive).")],
+    channel: Annotated[
+        str, typer.Option("--channel", "-c", help=f"One of: {', '.join(CHANNEL_NAMES)}.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            metavar="STAMGROEP",
+            help="For the stamgroep channel: the group whose parents see the photo. Children "
+            "of other groups then need their school consent.",
+        ),
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+) -> None:
+    """Decide for each photo whether it may go out on CHANNEL: allowed, blocked or review.
+
+    Exit code 0 only when every photo is allowed, so `fotopoort check DIR -c website && upload
+    DIR` is safe.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    ch = policy.require_channel(channel)
+    with _store(policy) as store, _progress(env, "checking") as progress:
+        run = actions.check(
+            policy,
+            store,
+            paths,
+            [ch],
+            env.engine_factory,
+            group=group,
+            jobs=_jobs(jobs),
+            progress=progress,
+        )
+    items = run.results[ch]
+    if as_json:
+        typer.echo(
+            json.dumps(check_document(ch, run.snapshot, items), indent=2, ensure_ascii=False)
+        )
+    else:
+        _render_problems(env, ch, items)
+    if run.any_not_allowed():
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
+
+
+def _render_problems(env: Env, channel: Channel, items: list[Any]) -> None:
+    problems = [i for i in items if i.decision.verdict is not Verdict.ALLOWED]
+    if problems:
+        table = Table(title=f"not allowed for {channel}")
+        table.add_column("photo", overflow="fold")
+        table.add_column("decision")
+        table.add_column("why", overflow="fold")
+        for item in problems:
+            why = "; ".join(
+                r.message for r in item.decision.reasons if r.code is not ReasonCode.CONSENT
+            )
+            table.add_row(item.photo.photo.rel, item.decision.verdict.value, why)
+        env.out.print(table)
+    counts = summary(items)
+    env.out.print(
+        f"{channel}: {len(items)} photos: {counts['allowed']} allowed, {counts['blocked']} "
+        f"blocked, {counts['review']} review",
+        markup=False,
+    )
+
+
+@app.command("sort")
+def sort_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The folder to check (recursive).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sorted copies.")],
+    channel: Annotated[
+        list[str] | None,
+        typer.Option("--channel", "-c", help="A channel; repeat for several (default: all)."),
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+) -> None:
+    """Copy every photo to OUT/<channel>/<allowed|blocked|review>/ and write OUT/report.json.
+
+    Originals are never changed. Re-running into the same OUT moves copies whose decision
+    changed. Exit codes as for check.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
+    with _store(policy) as store, _progress(env, "sorting") as progress:
+        run = actions.sort(
+            policy,
+            store,
+            path,
+            out,
+            channels,
+            env.engine_factory,
+            group=group,
+            jobs=_jobs(jobs),
+            progress=progress,
+        )
+    for ch, items in run.results.items():
+        counts = summary(items)
+        env.out.print(
+            f"{ch.value:<10} {counts['allowed']:>4} allowed {counts['blocked']:>4} blocked "
+            f"{counts['review']:>4} review",
+            markup=False,
+        )
+    env.out.print(f"copies and report.json in {out}", markup=False)
+    if run.any_not_allowed():
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - outside a command
+        sys.exit(int(ExitCode.INTERRUPTED))

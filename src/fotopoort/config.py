@@ -1,0 +1,255 @@
+"""consents.yaml -> a typed Policy. Every problem is one line naming file, line and key."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .channels import CHANNEL_NAMES, Channel
+from .errors import ConfigError, UsageError
+from .faces import DetectionSettings
+from .matching import Thresholds
+
+DEFAULT_CONFIG = "consents.yaml"
+CONFIG_ENV = "FOTOPOORT_CONFIG"
+
+
+@dataclass(frozen=True)
+class ExportColumns:
+    child: str
+    name: str
+    group: str
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    path: Path
+    export: ExportColumns
+    biometric_column: str
+    channels: Mapping[Channel, tuple[str, ...]]
+    database: Path
+    thresholds: Thresholds
+    detection: DetectionSettings
+    max_pixels: int
+
+    def require_channel(self, name: str) -> Channel:
+        """The channel called `name`, or a usage error with a suggestion."""
+        try:
+            channel = Channel(name)
+        except ValueError:
+            raise UsageError(
+                f"unknown channel {name!r}{did_you_mean(name, CHANNEL_NAMES)}"
+            ) from None
+        if channel not in self.channels:
+            raise UsageError(f"channel {name!r} is not configured in {self.path}")
+        return channel
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def template_text() -> str:
+    return resources.files("fotopoort").joinpath("template.yaml").read_text(encoding="utf-8")
+
+
+def resolve_config_path(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else Path(DEFAULT_CONFIG)
+
+
+def write_template(directory: Path) -> Path:
+    """Write a commented consents.yaml into `directory`; never overwrite an existing one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / DEFAULT_CONFIG
+    try:
+        with target.open("x", encoding="utf-8") as fh:
+            fh.write(template_text())
+    except FileExistsError:
+        raise UsageError(f"{target} already exists; not overwriting it") from None
+    return target
+
+
+def load_policy(path: Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such file (create one with `fotopoort init`, or pass --config)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}{where}: not valid YAML: {problem}") from None
+    if root is None:
+        raise ConfigError(f"{path}: the file is empty")
+    return _PolicyReader(path).read(root)
+
+
+_TOP_KEYS = (
+    "export",
+    "biometric_column",
+    "channels",
+    "database",
+    "matching",
+    "detection",
+    "images",
+)
+_EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
+_MATCHING_KEYS = ("tolerance", "margin")
+_DETECTION_KEYS = ("max_side", "upsample", "min_face_px")
+_IMAGES_KEYS = ("max_pixels",)
+
+
+class _PolicyReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: yaml.Node, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.path}:{node.start_mark.line + 1}: {key}: {message}")
+
+    def mapping(self, node: yaml.Node, key: str, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, key or "(top level)", "must be a mapping of keys to values")
+        out: dict[str, yaml.Node] = {}
+        for k_node, v_node in node.value:
+            name = str(k_node.value)
+            full = f"{key}.{name}" if key else name
+            if name not in allowed:
+                raise self.fail(k_node, full, f"unknown key{did_you_mean(name, allowed)}")
+            if name in out:
+                raise self.fail(k_node, full, "appears twice")
+            out[name] = v_node
+        return out
+
+    def scalar(self, node: yaml.Node, key: str) -> object:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, key, "must be a single value")
+        return yaml.safe_load(yaml.serialize(node))
+
+    def text(self, node: yaml.Node, key: str) -> str:
+        value = self.scalar(node, key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(node, key, f"must be a non-empty text, not {value!r}")
+        return value.strip()
+
+    def number(self, node: yaml.Node, key: str, lo: float, hi: float) -> float:
+        value = self.scalar(node, key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node, key, f"must be a number, not {value!r}")
+        if not lo <= value <= hi:
+            raise self.fail(node, key, f"must be between {lo} and {hi}, not {value}")
+        return float(value)
+
+    def integer(self, node: yaml.Node, key: str, lo: int, hi: int) -> int:
+        value = self.scalar(node, key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(node, key, f"must be a whole number, not {value!r}")
+        if not lo <= value <= hi:
+            raise self.fail(node, key, f"must be between {lo} and {hi}, not {value}")
+        return value
+
+    def required(self, table: dict[str, yaml.Node], parent: yaml.Node, key: str) -> yaml.Node:
+        name = key.rsplit(".", 1)[-1]
+        if name not in table:
+            raise self.fail(parent, key, "is missing")
+        return table[name]
+
+    def read(self, root: yaml.Node) -> Policy:
+        top = self.mapping(root, "", _TOP_KEYS)
+        export_node = self.required(top, root, "export")
+        export = self.mapping(export_node, "export", _EXPORT_KEYS)
+        columns = ExportColumns(
+            child=self.text(
+                self.required(export, export_node, "export.child_column"), "export.child_column"
+            ),
+            name=self.text(
+                self.required(export, export_node, "export.name_column"), "export.name_column"
+            ),
+            group=self.text(
+                self.required(export, export_node, "export.group_column"), "export.group_column"
+            ),
+            date=self.text(export["date_column"], "export.date_column")
+            if "date_column" in export
+            else None,
+        )
+        biometric = self.text(self.required(top, root, "biometric_column"), "biometric_column")
+        channels = self.channels(self.required(top, root, "channels"))
+        database = Path(self.text(top["database"], "database")) if "database" in top else None
+        db_path = (self.path.parent / (database or Path("fotopoort.db"))).resolve()
+        return Policy(
+            path=self.path,
+            export=columns,
+            biometric_column=biometric,
+            channels=channels,
+            database=db_path,
+            thresholds=self.thresholds(top.get("matching")),
+            detection=self.detection(top.get("detection")),
+            max_pixels=self.max_pixels(top.get("images")),
+        )
+
+    def channels(self, node: yaml.Node) -> dict[Channel, tuple[str, ...]]:
+        table = self.mapping(node, "channels", CHANNEL_NAMES)
+        if not table:
+            raise self.fail(node, "channels", "declares no channel")
+        out: dict[Channel, tuple[str, ...]] = {}
+        for name, value in table.items():
+            key = f"channels.{name}"
+            if isinstance(value, yaml.SequenceNode):
+                cols = tuple(self.text(item, key) for item in value.value)
+            else:
+                value_obj = self.scalar(value, key)
+                if value_obj is None:
+                    raise self.fail(value, key, "names no column")
+                cols = (self.text(value, key),)
+            if not cols:
+                raise self.fail(value, key, "names no column")
+            out[Channel(name)] = cols
+        return out
+
+    def thresholds(self, node: yaml.Node | None) -> Thresholds:
+        table = self.mapping(node, "matching", _MATCHING_KEYS) if node is not None else {}
+        tol = (
+            self.number(table["tolerance"], "matching.tolerance", 0.0, 1.0)
+            if "tolerance" in table
+            else 0.45
+        )
+        margin = (
+            self.number(table["margin"], "matching.margin", 0.0, 1.0) if "margin" in table else 0.05
+        )
+        return Thresholds(tolerance=tol, margin=margin)
+
+    def detection(self, node: yaml.Node | None) -> DetectionSettings:
+        table = self.mapping(node, "detection", _DETECTION_KEYS) if node is not None else {}
+        get = table.get
+        max_side = get("max_side")
+        upsample = get("upsample")
+        min_face = get("min_face_px")
+        return DetectionSettings(
+            max_side=self.integer(max_side, "detection.max_side", 400, 20000) if max_side else 2000,
+            upsample=self.integer(upsample, "detection.upsample", 0, 2) if upsample else 1,
+            min_face_px=self.integer(min_face, "detection.min_face_px", 20, 1000)
+            if min_face
+            else 60,
+        )
+
+    def max_pixels(self, node: yaml.Node | None) -> int:
+        table = self.mapping(node, "images", _IMAGES_KEYS) if node is not None else {}
+        if "max_pixels" not in table:
+            return 80_000_000
+        return self.integer(table["max_pixels"], "images.max_pixels", 1_000_000, 1_000_000_000)

@@ -1,0 +1,277 @@
+"""Read a consent export (CSV or XLSX) into a ConsentSnapshot. Pure: no database.
+
+Only an explicit `Ja` is consent. Every other value is no; values the tool does not know are
+reported with their line and column. Two rows for one child combine to the stricter answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .channels import Channel
+from .config import Policy, did_you_mean
+from .errors import ExportError
+
+YES = "ja"
+KNOWN_NO = frozenset({"nee", "niet ingevuld", "", "-"})
+_DATE_FORMATS = (
+    "%d-%m-%Y",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+@dataclass(frozen=True)
+class ChildConsent:
+    child: str  # leerlingnummer, as text
+    first_name: str
+    group: str
+    granted: frozenset[Channel]  # channels with an explicit Ja in every mapped column
+    biometric: bool  # explicit Ja for face recognition
+
+    def allows(self, channel: Channel) -> bool:
+        return channel in self.granted
+
+
+@dataclass(frozen=True)
+class ConsentSnapshot:
+    sha256: str
+    source: str  # the export's file name
+    export_date: date | None
+    children: Mapping[str, ChildConsent]
+    notes: tuple[str, ...] = field(default=())  # unrecognised values, conflicts, ...
+
+
+def normalise_label(text: str) -> str:
+    """Header cells as spreadsheets write them: stray and non-breaking spaces, any case."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().casefold()
+
+
+def read_export(path: Path, policy: Policy) -> ConsentSnapshot:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ExportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ExportError(f"{path}: is a folder, not an export file") from None
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot be read: {exc.strerror}") from None
+    return parse_export(data, path.name, policy)
+
+
+def parse_export(data: bytes, source: str, policy: Policy) -> ConsentSnapshot:
+    if not data.strip():
+        raise ExportError(f"{source}: the file is empty")
+    notes: list[str] = []
+    is_xlsx = data[:4] == b"PK\x03\x04"  # a zip container, as every .xlsx is
+    rows = _xlsx_rows(data, source) if is_xlsx else _csv_rows(data, source, notes)
+    return _build(rows, source, hashlib.sha256(data).hexdigest(), policy, notes)
+
+
+# --- reading rows -------------------------------------------------------------------------
+
+
+def _csv_rows(data: bytes, source: str, notes: list[str]) -> list[tuple[int, list[str]]]:
+    if b"\x00" in data[:8192]:
+        raise ExportError(f"{source}: a binary file, not a CSV or XLSX export")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        notes.append(f"{source}: not UTF-8; read as Windows-1252 (check names with accents)")
+    first_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    delimiter = _sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise ExportError(f"{source}:{reader.line_num}: not a readable table: {exc}") from None
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ExportError(f"{source}: not a readable XLSX workbook: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell_text(v) for v in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- interpreting rows ------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    line: int
+    child: str
+    first_name: str
+    group: str
+    answers: dict[str, bool]  # column label -> explicit yes
+    biometric: bool
+    day: date | None
+
+
+def _build(
+    rows: Sequence[tuple[int, list[str]]],
+    source: str,
+    sha256: str,
+    policy: Policy,
+    notes: list[str],
+) -> ConsentSnapshot:
+    rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise ExportError(f"{source}: the file holds no table")
+    header = rows[0][1]
+    index = _column_index(header, source, policy)
+    parsed = list(_parse_rows(rows[1:], index, source, policy, notes))
+    if not parsed:
+        raise ExportError(f"{source}: the table has a header but no pupils")
+    children: dict[str, ChildConsent] = {}
+    by_child: dict[str, list[_Row]] = {}
+    for row in parsed:
+        by_child.setdefault(row.child, []).append(row)
+    channel_columns = policy.channels
+    for child, child_rows in by_child.items():
+        if len(child_rows) > 1:
+            _note_conflicts(child, child_rows, source, notes)
+        granted = frozenset(
+            ch
+            for ch, cols in channel_columns.items()
+            if all(r.answers[c] for r in child_rows for c in cols)
+        )
+        children[child] = ChildConsent(
+            child=child,
+            first_name=child_rows[0].first_name,
+            group=child_rows[0].group,
+            granted=granted,
+            biometric=all(r.biometric for r in child_rows),
+        )
+    days = [r.day for r in parsed if r.day is not None]
+    return ConsentSnapshot(
+        sha256=sha256,
+        source=source,
+        export_date=max(days) if days else None,
+        children=children,
+        notes=tuple(notes),
+    )
+
+
+def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, int]:
+    labels = [normalise_label(h) for h in header]
+    required = [policy.export.child, policy.export.name, policy.export.group]
+    required.append(policy.biometric_column)
+    for cols in policy.channels.values():
+        required.extend(cols)
+    optional = [policy.export.date] if policy.export.date else []
+    index: dict[str, int] = {}
+    for label in dict.fromkeys(required + optional):
+        key = normalise_label(label)
+        if key in labels:
+            index[label] = labels.index(key)
+        elif label in required:
+            shown = [h.strip() for h in header if h.strip()]
+            if len(shown) <= 1:
+                raise ExportError(
+                    f"{source}: not a consent table (one column only; wrong separator?)"
+                )
+            hint = did_you_mean(label, shown) or " (columns found: " + ", ".join(shown) + ")"
+            raise ExportError(f"{source}: missing column {label!r}{hint}")
+    return index
+
+
+def _parse_rows(
+    rows: Sequence[tuple[int, list[str]]],
+    index: dict[str, int],
+    source: str,
+    policy: Policy,
+    notes: list[str],
+) -> Iterator[_Row]:
+    columns = policy.export
+
+    def cell(row: list[str], label: str) -> str:
+        i = index[label]
+        return row[i].replace("\u00a0", " ").strip() if i < len(row) else ""
+
+    answer_columns = sorted({c for cols in policy.channels.values() for c in cols})
+    for line, row in rows:
+        child = cell(row, columns.child)
+        if not child:
+            notes.append(f"{source}:{line}: row without {columns.child}; ignored")
+            continue
+
+        def answer(label: str, row: list[str] = row, line: int = line) -> bool:
+            value = cell(row, label)
+            folded = normalise_label(value)
+            if folded == YES:
+                return True
+            if folded not in KNOWN_NO:
+                notes.append(
+                    f"{source}:{line}: column {label!r}: unrecognised value {value!r} counts as no"
+                )
+            return False
+
+        yield _Row(
+            line=line,
+            child=child,
+            first_name=cell(row, columns.name),
+            group=cell(row, columns.group),
+            answers={label: answer(label) for label in answer_columns},
+            biometric=answer(policy.biometric_column),
+            day=_parse_day(cell(row, columns.date)) if columns.date else None,
+        )
+
+
+def _parse_day(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _note_conflicts(child: str, rows: list[_Row], source: str, notes: list[str]) -> None:
+    lines = ", ".join(str(r.line) for r in rows)
+    for label in rows[0].answers:
+        if len({r.answers[label] for r in rows}) > 1:
+            notes.append(
+                f"{source}: child {child} has {len(rows)} rows (lines {lines}) that differ on "
+                f"{label!r}: the stricter answer (no) holds"
+            )
+    if len({r.biometric for r in rows}) > 1:
+        notes.append(f"{source}: child {child} has rows that differ on face recognition: no holds")

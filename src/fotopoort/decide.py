@@ -1,0 +1,165 @@
+"""Faces + identities + consents + channel -> a Decision with reasons. Pure.
+
+The safety contract (GUIDE.md, section 2): `allowed` only when every face is identified with
+confidence as an enrolled child whose answer for the channel is Ja. An identified child without
+that answer blocks the photo; a face that is unknown, ambiguous or too small sends it to review;
+a file that cannot be read whole is blocked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .channels import Channel
+from .consents import ChildConsent, ConsentSnapshot
+from .faces import Box
+
+
+class Verdict(StrEnum):
+    ALLOWED = "allowed"
+    REVIEW = "review"
+    BLOCKED = "blocked"
+
+
+class FaceStatus(StrEnum):
+    IDENTIFIED = "identified"
+    AMBIGUOUS = "ambiguous"
+    UNKNOWN = "unknown"
+    TOO_SMALL = "too_small"
+
+
+class ReasonCode(StrEnum):
+    CONSENT = "consent"  # an identified child whose answer is Ja (explains an allowed photo)
+    NO_FACES = "no_faces"
+    NO_CONSENT = "no_consent"
+    UNKNOWN_FACE = "unknown_face"
+    AMBIGUOUS_FACE = "ambiguous_face"
+    SMALL_FACE = "small_face"
+    UNREADABLE = "unreadable"
+    HUMAN_APPROVED = "human_approved"
+
+
+BLOCKING = frozenset({ReasonCode.NO_CONSENT, ReasonCode.UNREADABLE})
+NEEDS_REVIEW = frozenset(
+    {ReasonCode.UNKNOWN_FACE, ReasonCode.AMBIGUOUS_FACE, ReasonCode.SMALL_FACE}
+)
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """One face found in a checked photo. Never holds an encoding."""
+
+    box: Box
+    status: FaceStatus
+    child: str | None  # identified child (or, for ambiguous, the nearest one)
+    distance: float | None
+    size_px: int
+
+
+@dataclass(frozen=True)
+class PhotoAnalysis:
+    faces: tuple[FaceResult, ...]
+    error: str | None = None  # set when the file cannot be read whole
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: ReasonCode
+    message: str
+    child: str | None = None
+    face: int | None = None  # index into the photo's faces
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+
+
+def required_channel(child: ChildConsent | None, channel: Channel, group: str | None) -> Channel:
+    """Which answer a child needs. With --group, the stamgroep channel reaches parents of that
+    group only: a child of another group is seen by parents outside its own group, so it needs
+    its school answer."""
+    if (
+        channel is Channel.STAMGROEP
+        and group is not None
+        and child is not None
+        and child.group.casefold() != group.casefold()
+    ):
+        return Channel.SCHOOL
+    return channel
+
+
+def child_label(child: str, consents: ConsentSnapshot) -> str:
+    known = consents.children.get(child)
+    return f"{known.first_name} ({child})" if known and known.first_name else child
+
+
+def decide(
+    analysis: PhotoAnalysis,
+    consents: ConsentSnapshot,
+    channel: Channel,
+    group: str | None = None,
+) -> Decision:
+    if analysis.error is not None:
+        reason = Reason(ReasonCode.UNREADABLE, f"cannot be read whole: {analysis.error}")
+        return Decision(Verdict.BLOCKED, (reason,))
+    if not analysis.faces:
+        return Decision(Verdict.ALLOWED, (Reason(ReasonCode.NO_FACES, "no faces found"),))
+    reasons = [_face_reason(i, f, consents, channel, group) for i, f in enumerate(analysis.faces)]
+    return Decision(verdict_for(reasons), tuple(reasons))
+
+
+def verdict_for(reasons: list[Reason]) -> Verdict:
+    codes = {r.code for r in reasons}
+    if codes & BLOCKING:
+        return Verdict.BLOCKED
+    if codes & NEEDS_REVIEW:
+        return Verdict.REVIEW
+    return Verdict.ALLOWED
+
+
+def _face_reason(
+    index: int, face: FaceResult, consents: ConsentSnapshot, channel: Channel, group: str | None
+) -> Reason:
+    where = f"face {index + 1}"
+    if face.status is FaceStatus.TOO_SMALL:
+        return Reason(
+            ReasonCode.SMALL_FACE,
+            f"{where}: too small to identify ({face.size_px} px)",
+            face=index,
+        )
+    if face.status is FaceStatus.UNKNOWN or face.child is None:
+        return Reason(ReasonCode.UNKNOWN_FACE, f"{where}: unknown face", face=index)
+    if face.status is FaceStatus.AMBIGUOUS:
+        return Reason(
+            ReasonCode.AMBIGUOUS_FACE,
+            f"{where}: could be several children (nearest "
+            f"{child_label(face.child, consents)}, distance {face.distance:.2f})",
+            face=index,
+        )
+    child = consents.children.get(face.child)
+    needed = required_channel(child, channel, group)
+    label = child_label(face.child, consents)
+    if child is None:
+        return Reason(
+            ReasonCode.NO_CONSENT,
+            f"{where}: {label} is not in the consent export",
+            child=face.child,
+            face=index,
+        )
+    via = " (other stamgroep: needs school)" if needed is not channel else ""
+    if not child.allows(needed):
+        return Reason(
+            ReasonCode.NO_CONSENT,
+            f"{where}: {label}: no consent for {needed}{via}",
+            child=face.child,
+            face=index,
+        )
+    return Reason(
+        ReasonCode.CONSENT,
+        f"{where}: {label}: consent for {needed}{via}",
+        child=face.child,
+        face=index,
+    )

@@ -1,0 +1,121 @@
+"""Reports (JSON) and sorting copies into OUT/<channel>/<decision>/<relative path>.
+
+Originals are only ever read. Every file written here goes to a temporary name in the target
+folder first and is renamed into place, so an interrupted run leaves no half files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .channels import Channel
+from .decide import Decision, FaceStatus, Verdict
+from .errors import UsageError
+from .scan import CheckedPhoto
+from .store import StoredSnapshot
+
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One photo's decision for one channel."""
+
+    photo: CheckedPhoto
+    decision: Decision
+
+
+def summary(items: Sequence[Checked]) -> dict[str, int]:
+    counts = {v.value: 0 for v in (Verdict.ALLOWED, Verdict.BLOCKED, Verdict.REVIEW)}
+    for item in items:
+        counts[item.decision.verdict.value] += 1
+    return counts
+
+
+def check_document(
+    channel: Channel, snapshot: StoredSnapshot, items: Sequence[Checked]
+) -> dict[str, Any]:
+    """The `check --json` document; its shape is documented in docs/json.md."""
+    return {
+        "channel": channel.value,
+        "snapshot": {"sha256": snapshot.snapshot.sha256, "imported_at": snapshot.imported_at},
+        "photos": [_photo_entry(item) for item in items],
+        "summary": summary(items),
+    }
+
+
+def _photo_entry(item: Checked) -> dict[str, Any]:
+    faces = item.photo.analysis.faces
+    return {
+        "path": item.photo.photo.rel,
+        "decision": item.decision.verdict.value,
+        "reasons": [
+            {"code": r.code.value, "child": r.child, "message": r.message}
+            for r in item.decision.reasons
+        ],
+        "faces": [
+            {
+                "box": f.box.as_list(),
+                "child": f.child if f.status is FaceStatus.IDENTIFIED else None,
+                "distance": round(f.distance, 4) if f.distance is not None else None,
+                "status": f.status.value,
+            }
+            for f in faces
+        ],
+    }
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_out_dir(out: Path, sources: Sequence[Path]) -> None:
+    """OUT must not overlap a checked folder, or the next run would check its own copies."""
+    out_r = out.resolve()
+    for src in sources:
+        src_r = src.resolve()
+        if out_r == src_r or out_r.is_relative_to(src_r) or src_r.is_relative_to(out_r):
+            raise UsageError(f"--out {out} must not be inside {src} (nor the other way round)")
+
+
+def sort_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> None:
+    """Copy each photo to OUT/<channel>/<decision>/<rel>; drop its copies under other decisions."""
+    for item in items:
+        rel = item.photo.photo.rel
+        verdict = item.decision.verdict
+        for other in Verdict:
+            if other is not verdict:
+                (out / channel.value / other.value / rel).unlink(missing_ok=True)
+        _copy_atomic(item.photo.photo.path, out / channel.value / verdict.value / rel)
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    if dst.exists():
+        s, d = src.stat(), dst.stat()
+        if s.st_size == d.st_size and s.st_mtime_ns == d.st_mtime_ns:
+            return  # already the same copy
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copy2(src, tmp)  # content and timestamps
+        Path(tmp).replace(dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,269 @@
+"""Walking folders, the worker pool and the analysis cache.
+
+The main process walks, hashes and looks up the cache; workers decode and look for faces.
+Each result is written to the cache as it arrives, so an interrupted run loses nothing and the
+next run resumes. Progress is reported through a callback; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .decide import FaceResult, FaceStatus, PhotoAnalysis
+from .errors import ImageError, UsageError
+from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, analyze
+from .images import PHOTO_SUFFIXES, load_image
+from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
+from .store import Store
+
+EngineFactory = Callable[[], FaceEngine]
+Progress = Callable[[int, int, str], None]  # (done, total, relative path)
+
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    path: Path
+    rel: str  # relative to the PATH the user gave, '/'-separated
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    detection: DetectionSettings
+    thresholds: Thresholds
+    max_pixels: int
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    photo: PhotoFile
+    sha256: str | None  # None when the file could not be read at all
+    analysis: PhotoAnalysis
+    cached: bool
+
+
+# --- finding photos -------------------------------------------------------------------------
+
+
+def looks_like_photo(path: Path) -> bool:
+    """By name, or by content for files without a photo suffix."""
+    if path.suffix.lower() in PHOTO_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    if head.startswith(_MAGIC):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+
+
+def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
+    """Every photo under `paths`: hidden entries skipped, symlinks never followed out of a PATH."""
+    found: list[PhotoFile] = []
+    for given in paths:
+        if not given.exists():
+            raise UsageError(f"{given}: no such file or folder")
+        if given.is_file():
+            found.append(PhotoFile(given, given.name))
+            continue
+        root = given.resolve()
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    continue
+                if path.is_file() and looks_like_photo(path):
+                    found.append(PhotoFile(path, path.relative_to(given).as_posix()))
+    return found
+
+
+# --- analysing one photo (runs in a worker) ------------------------------------------------
+
+
+def identify_faces(
+    faces: Iterable[DetectedFace], gallery: Gallery, thresholds: Thresholds
+) -> tuple[FaceResult, ...]:
+    out = []
+    for face in faces:
+        if face.encoding is None:
+            out.append(FaceResult(face.box, FaceStatus.TOO_SMALL, None, None, face.size_px))
+            continue
+        match = identify(face.encoding, gallery, thresholds)
+        status = {
+            MatchStatus.IDENTIFIED: FaceStatus.IDENTIFIED,
+            MatchStatus.AMBIGUOUS: FaceStatus.AMBIGUOUS,
+            MatchStatus.UNKNOWN: FaceStatus.UNKNOWN,
+        }[match.status]
+        child = match.child if status is not FaceStatus.UNKNOWN else None
+        distance = match.distance if child is not None else None
+        out.append(FaceResult(face.box, status, child, distance, face.size_px))
+    return tuple(out)
+
+
+def analyse_bytes(
+    data: bytes, engine: FaceEngine, gallery: Gallery, settings: ScanSettings
+) -> PhotoAnalysis:
+    try:
+        image = load_image(
+            data, max_pixels=settings.max_pixels, max_side=settings.detection.max_side
+        )
+    except ImageError as exc:
+        return PhotoAnalysis(faces=(), error=str(exc))
+    faces = analyze(engine, image, settings.detection)
+    return PhotoAnalysis(identify_faces(faces, gallery, settings.thresholds))
+
+
+def analysis_to_json(analysis: PhotoAnalysis) -> dict[str, Any]:
+    return {
+        "error": analysis.error,
+        "faces": [
+            {
+                "box": f.box.as_list(),
+                "status": f.status.value,
+                "child": f.child,
+                "distance": f.distance,
+                "size_px": f.size_px,
+            }
+            for f in analysis.faces
+        ],
+    }
+
+
+def analysis_from_json(data: dict[str, Any]) -> PhotoAnalysis:
+    faces = tuple(
+        FaceResult(Box(*f["box"]), FaceStatus(f["status"]), f["child"], f["distance"], f["size_px"])
+        for f in data["faces"]
+    )
+    return PhotoAnalysis(faces, data["error"])
+
+
+# worker-process state, set once per worker by _init_worker
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(
+    factory: EngineFactory, references: dict[str, list[Encoding]], settings: ScanSettings
+) -> None:
+    _worker.update(engine=factory(), gallery=Gallery(references), settings=settings)
+
+
+def _work(path: Path) -> tuple[str | None, dict[str, Any]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, analysis_to_json(PhotoAnalysis((), f"cannot be opened: {exc.strerror}"))
+    sha = hashlib.sha256(data).hexdigest()
+    analysis = analyse_bytes(data, _worker["engine"], _worker["gallery"], _worker["settings"])
+    return sha, analysis_to_json(analysis)
+
+
+# --- the scan ----------------------------------------------------------------------------
+
+
+def settings_key(engine: FaceEngine, settings: ScanSettings, store: Store) -> str:
+    t = settings.thresholds
+    return (
+        f"{engine.name}|{settings.detection.cache_key()}|max_pixels={settings.max_pixels}"
+        f"|tolerance={t.tolerance}|margin={t.margin}|gallery={store.gallery_version()}"
+    )
+
+
+def _known_hash(store: Store, photo: PhotoFile) -> str | None:
+    """The content hash, from the cache when size, mtime and inode are unchanged."""
+    try:
+        st = photo.path.stat()
+    except OSError:
+        return None
+    key = str(photo.path.resolve())
+    sha = store.cached_hash(key, st.st_size, st.st_mtime_ns, st.st_ino)
+    if sha is None:
+        try:
+            sha = hashlib.sha256(photo.path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        store.remember_hash(key, st.st_size, st.st_mtime_ns, st.st_ino, sha)
+    return sha
+
+
+def scan(
+    photos: Sequence[PhotoFile],
+    store: Store,
+    engine_factory: EngineFactory,
+    settings: ScanSettings,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[CheckedPhoto]:
+    """Analyse every photo, from the cache where possible. Results in the order of `photos`."""
+    probe = engine_factory()
+    key = settings_key(probe, settings, store)
+    results: dict[int, CheckedPhoto] = {}
+    todo: list[int] = []
+    total = len(photos)
+    for i, photo in enumerate(photos):
+        sha = _known_hash(store, photo)
+        cached = store.cached_analysis(sha, key) if sha else None
+        if cached is not None and sha is not None:
+            results[i] = CheckedPhoto(photo, sha, analysis_from_json(cached), cached=True)
+            if progress:
+                progress(len(results), total, photo.rel)
+        else:
+            todo.append(i)
+    references = store.reference_encodings()
+    for i, (sha, data) in _run(
+        [photos[i].path for i in todo], todo, engine_factory, probe, references, settings, jobs
+    ):
+        if sha is not None:
+            store.remember_analysis(sha, key, data)
+        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), cached=False)
+        if progress:
+            progress(len(results), total, photos[i].rel)
+    return [results[i] for i in range(total)]
+
+
+def _run(
+    paths: list[Path],
+    indices: list[int],
+    factory: EngineFactory,
+    engine: FaceEngine,
+    references: dict[str, list[Encoding]],
+    settings: ScanSettings,
+    jobs: int,
+) -> Iterator[tuple[int, tuple[str | None, dict[str, Any]]]]:
+    if not paths:
+        return
+    if jobs <= 1 or len(paths) == 1:
+        _worker.update(engine=engine, gallery=Gallery(references), settings=settings)
+        for i, path in zip(indices, paths, strict=True):
+            yield i, _work(path)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(
+        processes=min(jobs, len(paths)),
+        initializer=_init_worker,
+        initargs=(factory, references, settings),
+        maxtasksperchild=200,  # bounds memory growth in long nightly runs
+    ) as pool:
+        order = dict(enumerate(indices))
+        for n, result in pool.imap_unordered(_indexed_work, list(enumerate(paths))):
+            yield order[n], result
+
+
+def _indexed_work(item: tuple[int, Path]) -> tuple[int, tuple[str | None, dict[str, Any]]]:
+    n, path = item
+    return n, _work(path)

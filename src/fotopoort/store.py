@@ -1,0 +1,325 @@
+"""The SQLite database: consent snapshots, enrolments, the analysis cache, decisions, audit.
+
+The file is created readable and writable by its owner only (0600): it holds children's face
+encodings. Encodings never leave this module except as numpy arrays for matching; no query
+here returns one to a caller that prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from .channels import Channel
+from .consents import ChildConsent, ConsentSnapshot
+from .errors import StoreError
+from .matching import Encoding
+
+Clock = Callable[[], datetime]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    export_date TEXT
+);
+CREATE TABLE IF NOT EXISTS snapshot_children (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    child TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    biometric INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, child)
+);
+CREATE TABLE IF NOT EXISTS snapshot_consents (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    child TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    granted INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, child, channel)
+);
+CREATE TABLE IF NOT EXISTS references_ (
+    id INTEGER PRIMARY KEY,
+    child TEXT NOT NULL,
+    photo_sha256 TEXT NOT NULL,
+    photo_name TEXT NOT NULL,
+    encoding BLOB NOT NULL,
+    enrolled_at TEXT NOT NULL,
+    UNIQUE (child, photo_sha256)
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS analyses (
+    sha256 TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (sha256, settings)
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    id: int
+    imported_at: str
+    snapshot: ConsentSnapshot
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    stored: StoredSnapshot
+    already_current: bool
+    forgotten: tuple[tuple[str, str], ...]  # (child, why) whose encodings were deleted
+
+
+@dataclass(frozen=True)
+class EnrolledChild:
+    child: str
+    references: int
+    first_enrolled: str
+    last_enrolled: str
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` (if needed) so that only its owner can read and write it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+
+
+class Store:
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
+        self.path = path
+        self._clock = clock or (lambda: datetime.now(UTC))
+        try:
+            create_private_file(path)
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc}") from None
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def now(self) -> str:
+        return self._clock().isoformat(timespec="seconds")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: an exception rolls every write back."""
+        with self.conn:
+            yield
+
+    # --- consent snapshots -----------------------------------------------------------------
+
+    def current_snapshot(self) -> StoredSnapshot | None:
+        row = self.conn.execute("SELECT id FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
+        return self.snapshot(row[0]) if row else None
+
+    def require_snapshot(self) -> StoredSnapshot:
+        current = self.current_snapshot()
+        if current is None:
+            raise StoreError(
+                "no consent export imported yet: run `fotopoort consents import EXPORT` first"
+            )
+        return current
+
+    def snapshot(self, snapshot_id: int) -> StoredSnapshot:
+        row = self.conn.execute(
+            "SELECT sha256, source, imported_at, export_date FROM snapshots WHERE id = ?",
+            (snapshot_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no consent snapshot {snapshot_id}")
+        sha, source, imported_at, export_date = row
+        granted: dict[str, set[Channel]] = {}
+        for child, channel in self.conn.execute(
+            "SELECT child, channel FROM snapshot_consents WHERE snapshot_id = ? AND granted = 1",
+            (snapshot_id,),
+        ):
+            granted.setdefault(child, set()).add(Channel(channel))
+        children = {
+            child: ChildConsent(child, name, grp, frozenset(granted.get(child, ())), bool(bio))
+            for child, name, grp, bio in self.conn.execute(
+                "SELECT child, first_name, grp, biometric FROM snapshot_children "
+                "WHERE snapshot_id = ? ORDER BY child",
+                (snapshot_id,),
+            )
+        }
+        snap = ConsentSnapshot(
+            sha256=sha,
+            source=source,
+            export_date=date.fromisoformat(export_date) if export_date else None,
+            children=children,
+        )
+        return StoredSnapshot(snapshot_id, imported_at, snap)
+
+    def snapshots(self) -> list[tuple[int, str, str, str]]:
+        """(id, sha256, source, imported_at), oldest first."""
+        return [
+            (int(r[0]), r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT id, sha256, source, imported_at FROM snapshots ORDER BY id"
+            )
+        ]
+
+    def import_snapshot(
+        self, snap: ConsentSnapshot, channels: tuple[Channel, ...]
+    ) -> ImportOutcome:
+        """Store `snap` as the current snapshot; delete encodings it no longer allows."""
+        current = self.current_snapshot()
+        if current is not None and current.snapshot.sha256 == snap.sha256:
+            return ImportOutcome(current, already_current=True, forgotten=())
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO snapshots (sha256, source, imported_at, export_date) VALUES (?,?,?,?)",
+                (
+                    snap.sha256,
+                    snap.source,
+                    self.now(),
+                    snap.export_date.isoformat() if snap.export_date else None,
+                ),
+            )
+            sid = int(cur.lastrowid or 0)
+            self.conn.executemany(
+                "INSERT INTO snapshot_children VALUES (?,?,?,?,?)",
+                [
+                    (sid, c.child, c.first_name, c.group, int(c.biometric))
+                    for c in snap.children.values()
+                ],
+            )
+            self.conn.executemany(
+                "INSERT INTO snapshot_consents VALUES (?,?,?,?)",
+                [
+                    (sid, c.child, ch.value, int(c.allows(ch)))
+                    for c in snap.children.values()
+                    for ch in channels
+                ],
+            )
+            forgotten: list[tuple[str, str]] = []
+            for child in self.enrolled_children():
+                consent = snap.children.get(child)
+                if consent is None:
+                    why = "no longer in the consent export"
+                elif not consent.biometric:
+                    why = "consent for face recognition withdrawn"
+                else:
+                    continue
+                self._delete_child_data(child)
+                forgotten.append((child, why))
+        return ImportOutcome(self.snapshot(sid), already_current=False, forgotten=tuple(forgotten))
+
+    # --- enrolment ---------------------------------------------------------------------------
+
+    def has_reference(self, child: str, photo_sha256: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM references_ WHERE child = ? AND photo_sha256 = ?", (child, photo_sha256)
+        ).fetchone()
+        return row is not None
+
+    def add_reference(self, child: str, photo_sha256: str, name: str, encoding: Encoding) -> None:
+        blob = np.asarray(encoding, dtype="<f8").tobytes()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO references_ "
+                "(child, photo_sha256, photo_name, encoding, enrolled_at) VALUES (?,?,?,?,?)",
+                (child, photo_sha256, name, blob, self.now()),
+            )
+
+    def reference_encodings(self) -> dict[str, list[Encoding]]:
+        """Every enrolled child's reference encodings, for matching only."""
+        out: dict[str, list[Encoding]] = {}
+        for child, blob in self.conn.execute(
+            "SELECT child, encoding FROM references_ ORDER BY child, id"
+        ):
+            out.setdefault(child, []).append(np.frombuffer(blob, dtype="<f8").astype(np.float64))
+        return out
+
+    def gallery_version(self) -> str:
+        """Changes whenever a reference is added or removed (part of the cache key)."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(group_concat(child || ':' || photo_sha256, ','), '') "
+            "FROM (SELECT child, photo_sha256 FROM references_ ORDER BY child, photo_sha256)"
+        ).fetchone()
+        import hashlib
+
+        return hashlib.sha256(f"{row[0]}|{row[1]}".encode()).hexdigest()[:16]
+
+    def enrolled_children(self) -> list[str]:
+        return [
+            r[0] for r in self.conn.execute("SELECT DISTINCT child FROM references_ ORDER BY 1")
+        ]
+
+    def enrolled(self) -> list[EnrolledChild]:
+        return [
+            EnrolledChild(child, int(n), first, last)
+            for child, n, first, last in self.conn.execute(
+                "SELECT child, count(*), min(enrolled_at), max(enrolled_at) FROM references_ "
+                "GROUP BY child ORDER BY child"
+            )
+        ]
+
+    def forget(self, child: str) -> int:
+        """Delete every encoding and cached result of `child`; returns references deleted."""
+        with self.transaction():
+            return self._delete_child_data(child)
+
+    def _delete_child_data(self, child: str) -> int:
+        n = self.conn.execute("DELETE FROM references_ WHERE child = ?", (child,)).rowcount
+        # cached analyses that name the child (identities and distances, not encodings)
+        self.conn.execute(
+            "DELETE FROM analyses WHERE EXISTS (SELECT 1 FROM json_each(result, '$.faces') "
+            "WHERE json_extract(value, '$.child') = ?)",
+            (child,),
+        )
+        return int(n)
+
+    # --- file and analysis cache -------------------------------------------------------------
+
+    def cached_hash(self, path: str, size: int, mtime_ns: int, inode: int) -> str | None:
+        row = self.conn.execute(
+            "SELECT sha256 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?",
+            (path, size, mtime_ns, inode),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def remember_hash(self, path: str, size: int, mtime_ns: int, inode: int, sha256: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                (path, size, mtime_ns, inode, sha256),
+            )
+
+    def cached_analysis(self, sha256: str, settings: str) -> dict[str, object] | None:
+        row = self.conn.execute(
+            "SELECT result FROM analyses WHERE sha256 = ? AND settings = ?", (sha256, settings)
+        ).fetchone()
+        return dict(json.loads(row[0])) if row else None
+
+    def remember_analysis(self, sha256: str, settings: str, result: dict[str, object]) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO analyses VALUES (?,?,?)",
+                (sha256, settings, json.dumps(result, sort_keys=True)),
+            )
