@@ -103,7 +103,7 @@ def decide(
     group: str | None = None,
 ) -> Decision:
     if analysis.error is not None:
-        reason = Reason(ReasonCode.UNREADABLE, f"cannot be read whole: {analysis.error}")
+        reason = Reason(ReasonCode.UNREADABLE, f"unreadable: {analysis.error}")
         return Decision(Verdict.BLOCKED, (reason,))
     if not analysis.faces:
         return Decision(Verdict.ALLOWED, (Reason(ReasonCode.NO_FACES, "no faces found"),))
