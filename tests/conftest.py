@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,7 @@ class Cli:
 
     workdir: Path
     engine_factory: EngineFactory
+    default_args: dict[str, list[str]] = field(default_factory=dict)  # per command, appended
 
     @property
     def config(self) -> Path:
@@ -48,6 +49,8 @@ class Cli:
             err=Console(stderr=True, highlight=False, width=200),
         )
         argv = ["--config", str(self.config), *[str(a) for a in args]]
+        if args and str(args[0]) in self.default_args and not {"-j", "--jobs"} & set(argv):
+            argv += self.default_args[str(args[0])]
         return CliRunner().invoke(app, argv, obj=env, catch_exceptions=False)
 
 

@@ -1,0 +1,152 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fotopoort.channels import Channel
+from fotopoort.consents import ChildConsent, ConsentSnapshot
+from fotopoort.decide import (
+    FaceResult,
+    FaceStatus,
+    PhotoAnalysis,
+    ReasonCode,
+    Verdict,
+    decide,
+)
+from fotopoort.faces import Box
+
+BOX = Box(10, 60, 60, 10)
+
+
+def child(nr: str, *granted: Channel, group: str = "Bevers") -> ChildConsent:
+    return ChildConsent(nr, f"kind{nr}", group, frozenset(granted), biometric=True)
+
+
+def snapshot(*children: ChildConsent) -> ConsentSnapshot:
+    return ConsentSnapshot("0" * 64, "export.csv", None, {c.child: c for c in children})
+
+
+def face(status: FaceStatus, nr: str | None = None) -> FaceResult:
+    return FaceResult(BOX, status, nr, 0.3 if nr else None, 50)
+
+
+def verdict(
+    *faces: FaceResult, consents: ConsentSnapshot, ch: Channel = Channel.WEBSITE
+) -> Verdict:
+    return decide(PhotoAnalysis(tuple(faces)), consents, ch).verdict
+
+
+SNAP = snapshot(child("1", Channel.WEBSITE), child("2"))
+
+
+def test_no_faces_is_allowed() -> None:
+    decision = decide(PhotoAnalysis(()), SNAP, Channel.WEBSITE)
+    assert decision.verdict is Verdict.ALLOWED
+    assert decision.reasons[0].code is ReasonCode.NO_FACES
+
+
+def test_identified_with_consent_is_allowed_and_says_why() -> None:
+    decision = decide(PhotoAnalysis((face(FaceStatus.IDENTIFIED, "1"),)), SNAP, Channel.WEBSITE)
+    assert decision.verdict is Verdict.ALLOWED
+    assert decision.reasons[0].code is ReasonCode.CONSENT
+    assert decision.reasons[0].child == "1"
+    assert "kind1 (1)" in decision.reasons[0].message
+
+
+def test_identified_without_consent_blocks_even_with_unknown_faces() -> None:
+    faces = (face(FaceStatus.IDENTIFIED, "2"), face(FaceStatus.UNKNOWN))
+    decision = decide(PhotoAnalysis(faces), SNAP, Channel.WEBSITE)
+    assert decision.verdict is Verdict.BLOCKED
+    codes = [r.code for r in decision.reasons]
+    assert codes == [ReasonCode.NO_CONSENT, ReasonCode.UNKNOWN_FACE]
+    assert "no consent for website" in decision.reasons[0].message
+
+
+def test_unknown_ambiguous_and_small_faces_go_to_review() -> None:
+    for status, code in [
+        (FaceStatus.UNKNOWN, ReasonCode.UNKNOWN_FACE),
+        (FaceStatus.AMBIGUOUS, ReasonCode.AMBIGUOUS_FACE),
+        (FaceStatus.TOO_SMALL, ReasonCode.SMALL_FACE),
+    ]:
+        nr = "1" if status is FaceStatus.AMBIGUOUS else None
+        decision = decide(
+            PhotoAnalysis((face(FaceStatus.IDENTIFIED, "1"), face(status, nr))),
+            SNAP,
+            Channel.WEBSITE,
+        )
+        assert decision.verdict is Verdict.REVIEW
+        assert decision.reasons[1].code is code
+
+
+def test_unreadable_is_blocked() -> None:
+    decision = decide(PhotoAnalysis((), error="truncated"), SNAP, Channel.WEBSITE)
+    assert decision.verdict is Verdict.BLOCKED
+    assert decision.reasons[0].code is ReasonCode.UNREADABLE
+
+
+def test_identified_child_missing_from_export_is_blocked() -> None:
+    assert verdict(face(FaceStatus.IDENTIFIED, "9"), consents=SNAP) is Verdict.BLOCKED
+
+
+def test_group_other_stamgroep_needs_school_consent() -> None:
+    own = child("1", Channel.STAMGROEP, group="Bevers")
+    other_without_school = child("2", Channel.STAMGROEP, group="Vossen")
+    other_with_school = child("3", Channel.SCHOOL, group="Vossen")
+    snap = snapshot(own, other_without_school, other_with_school)
+
+    def with_group(*nrs: str) -> Verdict:
+        faces = tuple(face(FaceStatus.IDENTIFIED, n) for n in nrs)
+        return decide(PhotoAnalysis(faces), snap, Channel.STAMGROEP, group="bevers").verdict
+
+    assert with_group("1") is Verdict.ALLOWED
+    assert with_group("1", "2") is Verdict.BLOCKED  # Vossen child lacks school consent
+    assert with_group("1", "3") is Verdict.ALLOWED  # stamgroep answer not needed outside own group
+    # without --group every child needs its own stamgroep answer
+    faces = (face(FaceStatus.IDENTIFIED, "3"),)
+    assert decide(PhotoAnalysis(faces), snap, Channel.STAMGROEP).verdict is Verdict.BLOCKED
+
+
+# --- properties ----------------------------------------------------------------------------
+
+NRS = ["1", "2", "3", "4"]
+statuses = st.sampled_from(list(FaceStatus))
+faces_strategy = st.lists(
+    st.tuples(statuses, st.sampled_from(NRS)).map(
+        lambda t: face(
+            t[0], t[1] if t[0] in (FaceStatus.IDENTIFIED, FaceStatus.AMBIGUOUS) else None
+        )
+    ),
+    max_size=5,
+)
+grants = st.dictionaries(st.sampled_from(NRS), st.frozensets(st.sampled_from(list(Channel))))
+
+
+def snap_from(granted: dict[str, frozenset[Channel]]) -> ConsentSnapshot:
+    return snapshot(*(child(n, *chs) for n, chs in granted.items()))
+
+
+@given(faces=faces_strategy, granted=grants, ch=st.sampled_from(list(Channel)))
+def test_allowed_only_when_every_face_is_an_identified_child_with_consent(
+    faces: list[FaceResult], granted: dict[str, frozenset[Channel]], ch: Channel
+) -> None:
+    if verdict(*faces, consents=snap_from(granted), ch=ch) is Verdict.ALLOWED:
+        for f in faces:
+            assert f.status is FaceStatus.IDENTIFIED
+            assert f.child in granted and ch in granted[f.child]
+
+
+@given(
+    faces=faces_strategy,
+    granted=grants,
+    ch=st.sampled_from(list(Channel)),
+    withdraw=st.sampled_from(NRS),
+)
+def test_withdrawing_consent_never_turns_a_photo_allowed(
+    faces: list[FaceResult], granted: dict[str, frozenset[Channel]], ch: Channel, withdraw: str
+) -> None:
+    before = verdict(*faces, consents=snap_from(granted), ch=ch)
+    after_grants = dict(granted)
+    after_grants[withdraw] = granted.get(withdraw, frozenset()) - {ch}
+    after = verdict(*faces, consents=snap_from(after_grants), ch=ch)
+    if before is not Verdict.ALLOWED:
+        assert after is not Verdict.ALLOWED
+    order = [Verdict.ALLOWED, Verdict.REVIEW, Verdict.BLOCKED]
+    assert order.index(after) >= order.index(before)
