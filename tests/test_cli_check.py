@@ -272,3 +272,38 @@ def test_worker_pool_gives_the_same_decisions(school: Cli, tmp_path: Path) -> No
     single = school("check", root, "-c", "website", "--json", "--jobs", "1")  # from the cache
     assert json.loads(pooled.stdout)["photos"] == json.loads(single.stdout)["photos"]
     assert json.loads(pooled.stdout)["summary"] == {"allowed": 3, "blocked": 3, "review": 2}
+
+
+def test_a_second_run_on_the_same_database_waits_then_says_so(school: Cli, tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    root = camp(tmp_path / "kamp")
+    with FileLock(f"{school.workdir / 'fotopoort.db'}.lock"):
+        result = school("--wait", "0.2", "check", root, "-c", "website")
+    assert result.exit_code == 2
+    assert "waiting for another fotopoort run" in result.stderr
+    assert "another fotopoort run is still busy" in result.stderr
+    assert school("check", root, "-c", "website").exit_code == 1  # free again
+
+
+class InterruptingEngine(CountingEngine):
+    """Like Ctrl-C after the third photo."""
+
+    def find_faces(self, pixels: Any, upsample: int) -> list[tuple[int, int, int, int]]:
+        if CountingEngine.calls == 3:
+            raise KeyboardInterrupt
+        return super().find_faces(pixels, upsample)
+
+
+def test_interrupted_run_exits_130_and_the_next_run_resumes(school: Cli, tmp_path: Path) -> None:
+    root = camp(tmp_path / "kamp")
+    school.engine_factory = InterruptingEngine
+    CountingEngine.calls = 0
+    interrupted = school("check", root, "-c", "website")
+    assert interrupted.exit_code == 130
+    assert "interrupted" in interrupted.stderr
+    school.engine_factory = CountingEngine
+    CountingEngine.calls = 0
+    resumed = school("check", root, "-c", "website", "--json")
+    assert CountingEngine.calls == 7 - 3  # the three finished photos came from the cache
+    assert json.loads(resumed.stdout)["summary"] == {"allowed": 3, "blocked": 3, "review": 2}

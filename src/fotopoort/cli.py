@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +26,7 @@ from .errors import ExitCode, FotopoortError, UsageError
 from .faces import DlibEngine
 from .output import check_document, summary
 from .scan import EngineFactory
-from .store import Store
+from .store import Store, exclusive_run
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Env:
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
     config: Path | None = None
     debug: bool = False
+    wait: float = 600.0
 
 
 class _Group(TyperGroup):
@@ -88,6 +89,15 @@ def _main(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            help="How long to wait while another run uses the same database.",
+        ),
+    ] = 600.0,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -95,6 +105,7 @@ def _main(
     env = ctx.obj if isinstance(ctx.obj, Env) else Env()
     env.config = config
     env.debug = debug
+    env.wait = wait
     ctx.obj = env
 
 
@@ -108,12 +119,23 @@ def _policy(env: Env) -> Policy:
 
 
 @contextmanager
-def _store(policy: Policy) -> Iterator[Store]:
-    store = Store(policy.database)
-    try:
+def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
+    """The database; commands that write hold the run lock for their whole run."""
+    policy.database.parent.mkdir(parents=True, exist_ok=True)
+
+    def waiting() -> None:
+        env.err.print(
+            f"waiting for another fotopoort run on {policy.database} to finish "
+            f"(at most {env.wait:.0f} s) ...",
+            markup=False,
+        )
+
+    with ExitStack() as stack:
+        if write:
+            stack.enter_context(exclusive_run(policy.database, env.wait, waiting))
+        store = Store(policy.database)
+        stack.callback(store.close)
         yield store
-    finally:
-        store.close()
 
 
 @contextmanager
@@ -164,7 +186,7 @@ def consents_import(
     """
     env = _env(ctx)
     policy = _policy(env)
-    with _store(policy) as store:
+    with _store(env, policy) as store:
         result = actions.import_consents(policy, store, export)
     for note in result.snapshot.notes:
         env.err.print(f"warning: {note}", markup=False)
@@ -199,7 +221,7 @@ def consents_show(
     """Show the current consent snapshot: one row per child, one column per channel."""
     env = _env(ctx)
     policy = _policy(env)
-    with _store(policy) as store:
+    with _store(env, policy, write=False) as store:
         stored = store.require_snapshot()
     snap = stored.snapshot
     children = list(snap.children.values())
@@ -261,7 +283,7 @@ def enroll(
     """
     env = _env(ctx)
     policy = _policy(env)
-    with _store(policy) as store, _progress(env, "enrolling") as progress:
+    with _store(env, policy) as store, _progress(env, "enrolling") as progress:
         report = actions.enroll(policy, store, refdir, env.engine_factory, progress)
     for entry, why in report.ignored:
         env.err.print(f"ignored {entry}: {why}", markup=False)
@@ -290,7 +312,7 @@ def enrolled(ctx: typer.Context) -> None:
     """List enrolled children: number of reference photos and enrolment date."""
     env = _env(ctx)
     policy = _policy(env)
-    with _store(policy) as store:
+    with _store(env, policy, write=False) as store:
         rows = store.enrolled()
         current = store.current_snapshot()
     names = current.snapshot.children if current else {}
@@ -312,7 +334,7 @@ def forget(
     """Delete every face encoding and cached result of one child."""
     env = _env(ctx)
     policy = _policy(env)
-    with _store(policy) as store:
+    with _store(env, policy) as store:
         n = store.forget(child)
     env.out.print(f"forgot {child}: {n} reference encodings deleted", markup=False)
 
@@ -357,7 +379,7 @@ def check(
     env = _env(ctx)
     policy = _policy(env)
     ch = policy.require_channel(channel)
-    with _store(policy) as store, _progress(env, "checking") as progress:
+    with _store(env, policy) as store, _progress(env, "checking") as progress:
         run = actions.check(
             policy,
             store,
@@ -423,7 +445,7 @@ def sort_cmd(
     env = _env(ctx)
     policy = _policy(env)
     channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
-    with _store(policy) as store, _progress(env, "sorting") as progress:
+    with _store(env, policy) as store, _progress(env, "sorting") as progress:
         run = actions.sort(
             policy,
             store,

@@ -17,6 +17,10 @@ from .faces import DetectionSettings
 from .matching import Thresholds
 
 DEFAULT_CONFIG = "consents.yaml"
+# Defaults for keys a policy may leave out; template.yaml states the same values.
+DEFAULT_THRESHOLDS = Thresholds(tolerance=0.45, margin=0.05)
+DEFAULT_DETECTION = DetectionSettings(max_side=2000, detect_side=1600, upsample=1, min_face_px=60)
+DEFAULT_MAX_PIXELS = 80_000_000
 CONFIG_ENV = "FOTOPOORT_CONFIG"
 
 
@@ -112,7 +116,7 @@ _TOP_KEYS = (
 )
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
 _MATCHING_KEYS = ("tolerance", "margin")
-_DETECTION_KEYS = ("max_side", "upsample", "min_face_px")
+_DETECTION_KEYS = ("max_side", "detect_side", "upsample", "min_face_px")
 _IMAGES_KEYS = ("max_pixels",)
 
 
@@ -222,34 +226,40 @@ class _PolicyReader:
             out[Channel(name)] = cols
         return out
 
+    def optional_int(
+        self, table: dict[str, yaml.Node], key: str, lo: int, hi: int, default: int
+    ) -> int:
+        name = key.split(".")[1]
+        return self.integer(table[name], key, lo, hi) if name in table else default
+
+    def optional_number(
+        self, table: dict[str, yaml.Node], key: str, lo: float, hi: float, default: float
+    ) -> float:
+        name = key.split(".")[1]
+        return self.number(table[name], key, lo, hi) if name in table else default
+
     def thresholds(self, node: yaml.Node | None) -> Thresholds:
         table = self.mapping(node, "matching", _MATCHING_KEYS) if node is not None else {}
-        tol = (
-            self.number(table["tolerance"], "matching.tolerance", 0.0, 1.0)
-            if "tolerance" in table
-            else 0.45
+        d = DEFAULT_THRESHOLDS
+        return Thresholds(
+            tolerance=self.optional_number(table, "matching.tolerance", 0.0, 1.0, d.tolerance),
+            margin=self.optional_number(table, "matching.margin", 0.0, 1.0, d.margin),
         )
-        margin = (
-            self.number(table["margin"], "matching.margin", 0.0, 1.0) if "margin" in table else 0.05
-        )
-        return Thresholds(tolerance=tol, margin=margin)
 
     def detection(self, node: yaml.Node | None) -> DetectionSettings:
         table = self.mapping(node, "detection", _DETECTION_KEYS) if node is not None else {}
-        get = table.get
-        max_side = get("max_side")
-        upsample = get("upsample")
-        min_face = get("min_face_px")
+        d = DEFAULT_DETECTION
         return DetectionSettings(
-            max_side=self.integer(max_side, "detection.max_side", 400, 20000) if max_side else 2000,
-            upsample=self.integer(upsample, "detection.upsample", 0, 2) if upsample else 1,
-            min_face_px=self.integer(min_face, "detection.min_face_px", 20, 1000)
-            if min_face
-            else 60,
+            max_side=self.optional_int(table, "detection.max_side", 400, 20000, d.max_side),
+            detect_side=self.optional_int(
+                table, "detection.detect_side", 400, 20000, d.detect_side
+            ),
+            upsample=self.optional_int(table, "detection.upsample", 0, 2, d.upsample),
+            min_face_px=self.optional_int(table, "detection.min_face_px", 20, 1000, d.min_face_px),
         )
 
     def max_pixels(self, node: yaml.Node | None) -> int:
         table = self.mapping(node, "images", _IMAGES_KEYS) if node is not None else {}
-        if "max_pixels" not in table:
-            return 80_000_000
-        return self.integer(table["max_pixels"], "images.max_pixels", 1_000_000, 1_000_000_000)
+        return self.optional_int(
+            table, "images.max_pixels", 1_000_000, 1_000_000_000, DEFAULT_MAX_PIXELS
+        )

@@ -57,6 +57,7 @@ def enrol_folder(
         raise UsageError(f"{refdir}: not a folder (expected one folder per leerlingnummer)")
     settings = DetectionSettings(
         max_side=_REFERENCE_MAX_SIDE,
+        detect_side=_REFERENCE_MAX_SIDE,
         upsample=max(1, detection.upsample),
         min_face_px=max(_REFERENCE_MIN_FACE_PX, detection.min_face_px),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from PIL import Image
 
 from .images import LoadedImage, Pixels
 from .matching import Encoding
@@ -46,12 +47,17 @@ class DetectedFace:
 
 @dataclass(frozen=True)
 class DetectionSettings:
-    max_side: int  # photos are analysed with their long side reduced to at most this
-    upsample: int  # extra detector upsampling passes (finds smaller faces, costs 4x per pass)
-    min_face_px: int  # faces smaller than this (in analysed pixels) are not identified
+    max_side: int  # photos are decoded with the long side reduced to at most this; faces are
+    #                measured and encoded at this resolution
+    detect_side: int  # the detector looks at a copy reduced to at most this long side
+    upsample: int  # detector upsampling passes: each finds 2x smaller faces at 4x the cost
+    min_face_px: int  # faces smaller than this (at max_side) are not identified
 
     def cache_key(self) -> str:
-        return f"max_side={self.max_side};upsample={self.upsample};min_face={self.min_face_px}"
+        return (
+            f"max_side={self.max_side};detect_side={self.detect_side};"
+            f"upsample={self.upsample};min_face={self.min_face_px}"
+        )
 
 
 RawBox = tuple[int, int, int, int]  # (top, right, bottom, left) in analysed pixels
@@ -84,7 +90,9 @@ class DlibEngine:
         return self._fr
 
     def find_faces(self, pixels: Pixels, upsample: int) -> list[RawBox]:
-        found = self._api().face_locations(pixels, number_of_times_to_upsample=upsample)
+        # HOG on grayscale: about 20% faster than on RGB, same faces found (docs/performance.md)
+        gray = np.asarray(Image.fromarray(pixels).convert("L"))
+        found = self._api().face_locations(gray, number_of_times_to_upsample=upsample)
         return [(int(t), int(r), int(b), int(left)) for t, r, b, left in found]
 
     def encode(self, pixels: Pixels, boxes: list[RawBox]) -> list[Encoding]:
@@ -98,7 +106,9 @@ def analyze(
     engine: FaceEngine, image: LoadedImage, settings: DetectionSettings
 ) -> tuple[DetectedFace, ...]:
     """Find every face; encode those large enough to identify."""
-    raw = engine.find_faces(image.pixels, settings.upsample)
+    view, factor = _detection_view(image.pixels, settings.detect_side)
+    found = engine.find_faces(view, settings.upsample)
+    raw = [_clip(tuple(round(v * factor) for v in b), image.pixels.shape) for b in found]  # type: ignore[arg-type]
     big = [b for b in raw if _size(b) >= settings.min_face_px]
     encodings = dict(zip(big, engine.encode(image.pixels, big), strict=True))
     scale = image.scale
@@ -111,6 +121,24 @@ def analyze(
         for b in raw
     ]
     return tuple(sorted(faces, key=lambda f: (f.box.left, f.box.top)))
+
+
+def _detection_view(pixels: Pixels, detect_side: int) -> tuple[Pixels, float]:
+    """The pixels the detector sees, and the factor back to `pixels` coordinates."""
+    height, width = pixels.shape[:2]
+    if max(height, width) <= detect_side:
+        return pixels, 1.0
+    factor = max(height, width) / detect_side
+    size = (max(1, round(width / factor)), max(1, round(height / factor)))
+    view = Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(view), width / size[0]
+
+
+def _clip(b: RawBox, shape: tuple[int, ...]) -> RawBox:
+    """dlib boxes may reach past the border; keep them inside the image."""
+    top, right, bottom, left = b
+    height, width = shape[:2]
+    return (max(0, top), min(width, right), min(height, bottom), max(0, left))
 
 
 def _size(b: RawBox) -> int:

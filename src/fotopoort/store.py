@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import sqlite_utils
+from filelock import FileLock, Timeout
 
 from .channels import Channel
 from .consents import ChildConsent, ConsentSnapshot
@@ -102,6 +103,29 @@ def create_private_file(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     os.close(fd)
     path.chmod(0o600)
+
+
+@contextmanager
+def exclusive_run(
+    db_path: Path, wait_seconds: float, on_wait: Callable[[], None]
+) -> Iterator[None]:
+    """One writing run per database at a time: a second run waits, then gives up clearly."""
+    lock = FileLock(f"{db_path}.lock", mode=0o600)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        on_wait()
+        try:
+            lock.acquire(timeout=wait_seconds)
+        except Timeout:
+            raise StoreError(
+                f"another fotopoort run is still busy with {db_path} after {wait_seconds:.0f} s; "
+                "try again when it has finished"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class Store:
