@@ -26,3 +26,11 @@ step "4. Sort the camp folder per channel (copies in $work/demo-out)"
 run sort "$demo/kamp" --out demo-out || test $? -eq 1   # 1: some photos are not allowed
 step "5. What the website may not show"
 run check "$demo/kamp" --channel website || test $? -eq 1
+step "6. December: a new export (Daan withdrew website, Fatima now allows school)"
+run consents import "$demo/privacyvoorkeuren-december.csv"
+run consents diff
+step "7. What must come down, and what may now go out"
+run recheck || test $? -eq 1   # 1: the take-down list is not empty
+step "8. Photos waiting for a person, and the audit trail of one photo"
+run review list --channel website
+run audit --photo "$demo/kamp/k01_daan.jpg"

@@ -2,31 +2,80 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .channels import Channel
 from .config import Policy
-from .consents import ConsentSnapshot, read_export
-from .decide import decide
+from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_export
+from .decide import (
+    Approval,
+    Decision,
+    PhotoAnalysis,
+    ReasonCode,
+    Verdict,
+    apply_approval,
+    consent_fingerprint,
+    decide,
+    with_assignments,
+)
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import UsageError
-from .output import Checked, check_document, check_out_dir, sort_copies, write_json
-from .scan import EngineFactory, ScanSettings, find_photos, scan
-from .store import ImportOutcome, Store, StoredSnapshot
+from .output import Checked, check_document, check_out_dir, photo_faces, sort_copies, write_json
+from .scan import (
+    CheckedPhoto,
+    EngineFactory,
+    PhotoFile,
+    ScanSettings,
+    analysis_from_json,
+    find_photos,
+    scan,
+    settings_key,
+)
+from .store import DecisionRecord, ImportOutcome, PreviousDecision, Store, StoredSnapshot
+
+# --- consents -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ImportResult:
     snapshot: ConsentSnapshot  # as read, with its notes
     outcome: ImportOutcome
+    changes: tuple[ConsentChange, ...]  # against the snapshot that was current before
 
 
 def import_consents(policy: Policy, store: Store, export: Path) -> ImportResult:
     snap = read_export(export, policy)
+    before = store.current_snapshot()
     outcome = store.import_snapshot(snap, tuple(policy.channels))
-    return ImportResult(snap, outcome)
+    changes: tuple[ConsentChange, ...] = ()
+    if before is not None and not outcome.already_current:
+        changes = tuple(diff_snapshots(before.snapshot, snap, tuple(policy.channels)))
+    return ImportResult(snap, outcome, changes)
+
+
+def consents_diff(
+    policy: Policy, store: Store, old: int | None, new: int | None
+) -> tuple[StoredSnapshot, StoredSnapshot, list[ConsentChange]]:
+    ids = [row[0] for row in store.snapshots()]
+    if old is None and new is None:
+        if len(ids) < 2:
+            raise UsageError("fewer than two consent exports imported: nothing to compare")
+        old, new = ids[-2], ids[-1]
+    elif old is None or new is None:
+        raise UsageError("give both snapshot numbers (OLD NEW), or neither")
+    for sid in (old, new):
+        if sid not in ids:
+            known = ", ".join(str(i) for i in ids) or "none"
+            raise UsageError(f"no consent snapshot {sid} (imported: {known})")
+    a, b = store.snapshot(old), store.snapshot(new)
+    return a, b, diff_snapshots(a.snapshot, b.snapshot, tuple(policy.channels))
+
+
+# --- enrolment ---------------------------------------------------------------------------
 
 
 def enroll(
@@ -42,6 +91,73 @@ def enroll(
     )
 
 
+def forget(store: Store, child: str) -> int:
+    current = store.current_snapshot()
+    known = current.snapshot.children.get(child) if current else None
+    return store.forget(child, known.first_name if known else None)
+
+
+# --- deciding, with what people said in review -------------------------------------------
+
+
+def _decide(
+    store: Store,
+    photo: CheckedPhoto,
+    snapshot: ConsentSnapshot,
+    channel: Channel,
+    group: str | None,
+) -> tuple[PhotoAnalysis, Decision]:
+    analysis = photo.analysis
+    if photo.sha256 is not None and analysis.error is None:
+        analysis = with_assignments(analysis, store.assignments(photo.sha256))
+    decision = decide(analysis, snapshot, channel, group)
+    if photo.sha256 is not None:
+        approval = store.approval(photo.sha256, channel, group)
+        decision = apply_approval(decision, analysis, snapshot, channel, group, approval)
+    return analysis, decision
+
+
+def _record(
+    store: Store,
+    policy: Policy,
+    snapshot: StoredSnapshot,
+    items: Sequence[tuple[Channel, str | None, Checked, str]],
+    action: str,
+    actor: str = "fotopoort",
+    note: str | None = None,
+) -> None:
+    t = policy.thresholds
+    store.record_decisions(
+        [
+            DecisionRecord(
+                path=str(item.photo.photo.path.resolve()),
+                rel=item.photo.photo.rel,
+                channel=ch.value,
+                group=group,
+                sha256=item.photo.sha256,
+                settings=key,
+                decision=item.decision.verdict.value,
+                reasons=[
+                    {"code": r.code.value, "child": r.child, "message": r.message}
+                    for r in item.decision.reasons
+                ],
+                faces=photo_faces(item.analysis),
+                snapshot_id=snapshot.id,
+                snapshot_sha256=snapshot.snapshot.sha256,
+                thresholds={"tolerance": t.tolerance, "margin": t.margin},
+                action=action,
+                actor=actor,
+                note=note,
+            )
+            for ch, group, item, key in items
+            if item.photo.sha256 is not None
+        ]
+    )
+
+
+# --- check and sort ----------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CheckRun:
     snapshot: StoredSnapshot
@@ -49,9 +165,19 @@ class CheckRun:
 
     def any_not_allowed(self) -> bool:
         return any(
-            item.decision.verdict.value != "allowed"
+            item.decision.verdict is not Verdict.ALLOWED
             for items in self.results.values()
             for item in items
+        )
+
+
+def _require_group(snapshot: StoredSnapshot, group: str | None) -> None:
+    if group is None:
+        return
+    groups = {c.group for c in snapshot.snapshot.children.values()}
+    if group.casefold() not in {g.casefold() for g in groups}:
+        raise UsageError(
+            f"unknown stamgroep {group!r} (the export has: {', '.join(sorted(groups))})"
         )
 
 
@@ -65,20 +191,24 @@ def check(
     group: str | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    action: str = "check",
 ) -> CheckRun:
     snapshot = store.require_snapshot()
-    if group is not None:
-        groups = {c.group.casefold() for c in snapshot.snapshot.children.values()}
-        if group.casefold() not in groups:
-            known = ", ".join(sorted({c.group for c in snapshot.snapshot.children.values()}))
-            raise UsageError(f"unknown stamgroep {group!r} (the export has: {known})")
+    _require_group(snapshot, group)
     photos = find_photos(paths)
     settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels)
     checked = scan(photos, store, engine_factory, settings, jobs=jobs, progress=progress)
-    results = {
-        ch: [Checked(p, decide(p.analysis, snapshot.snapshot, ch, group)) for p in checked]
-        for ch in channels
-    }
+    key = settings_key(engine_factory(), settings, store)
+    results: dict[Channel, list[Checked]] = {}
+    records = []
+    for ch in channels:
+        results[ch] = []
+        for photo in checked:
+            analysis, decision = _decide(store, photo, snapshot.snapshot, ch, group)
+            item = Checked(photo, decision, analysis)
+            results[ch].append(item)
+            records.append((ch, group, item, key))
+    _record(store, policy, snapshot, records, action)
     return CheckRun(snapshot, results)
 
 
@@ -98,7 +228,15 @@ def sort(
         raise UsageError(f"{source}: not a folder")
     check_out_dir(out, [source])
     run = check(
-        policy, store, [source], channels, engine_factory, group=group, jobs=jobs, progress=progress
+        policy,
+        store,
+        [source],
+        channels,
+        engine_factory,
+        group=group,
+        jobs=jobs,
+        progress=progress,
+        action="sort",
     )
     for channel, items in run.results.items():
         sort_copies(out, channel, items)
@@ -111,3 +249,186 @@ def sort(
         },
     )
     return run
+
+
+# --- recheck: what must come down after a consent change ---------------------------------
+
+
+@dataclass(frozen=True)
+class Rechecked:
+    previous: PreviousDecision
+    item: Checked
+
+
+@dataclass(frozen=True)
+class RecheckRun:
+    snapshot: StoredSnapshot
+    items: list[Rechecked]
+
+    def take_down(self) -> list[Rechecked]:
+        """Photos that were allowed and no longer are."""
+        return [
+            r
+            for r in self.items
+            if r.previous.decision == Verdict.ALLOWED.value
+            and r.item.decision.verdict is not Verdict.ALLOWED
+        ]
+
+    def newly_allowed(self) -> list[Rechecked]:
+        return [
+            r
+            for r in self.items
+            if r.previous.decision != Verdict.ALLOWED.value
+            and r.item.decision.verdict is Verdict.ALLOWED
+        ]
+
+
+def recheck(
+    policy: Policy,
+    store: Store,
+    engine_factory: EngineFactory,
+    channel: Channel | None = None,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> RecheckRun:
+    """Decide every previously decided photo again against the current snapshot. Photos whose
+    identities are cached are not decoded; a photo whose analysis is gone is decoded again if
+    it is still there, and otherwise cannot be allowed."""
+    snapshot = store.require_snapshot()
+    previous = store.previous_decisions(channel.value if channel else None)
+    settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels)
+    key = settings_key(engine_factory(), settings, store)
+    latest = {p.path: p for p in previous}
+    still_there = [
+        PhotoFile(Path(path), p.rel)
+        for path, p in latest.items()
+        if _same_content(Path(path), p.sha256)
+    ]
+    scanned = {
+        str(c.photo.path): c
+        for c in scan(still_there, store, engine_factory, settings, jobs=jobs, progress=progress)
+    }
+    items, records = [], []
+    for prev in previous:
+        fresh = scanned.get(prev.path)
+        if fresh is not None and fresh.sha256 != prev.sha256:
+            fresh = None  # decided on other content than the file holds now
+        photo = fresh or _from_cache(store, prev)
+        ch = Channel(prev.channel)
+        analysis, decision = _decide(store, photo, snapshot.snapshot, ch, prev.group)
+        item = Checked(photo, decision, analysis)
+        items.append(Rechecked(prev, item))
+        records.append((ch, prev.group, item, key if fresh else prev.settings))
+    _record(store, policy, snapshot, records, "recheck")
+    return RecheckRun(snapshot, items)
+
+
+def _same_content(path: Path, sha256: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:
+    photo = PhotoFile(Path(prev.path), prev.rel)
+    cached = store.cached_analysis(prev.sha256, prev.settings)
+    if cached is None:
+        gone = PhotoAnalysis((), "the photo changed or is gone, and its analysis was deleted")
+        return CheckedPhoto(photo, prev.sha256, gone, cached=False)
+    return CheckedPhoto(photo, prev.sha256, analysis_from_json(cached), cached=True)
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def review_list(store: Store, channel: Channel | None) -> list[tuple[PreviousDecision, Any]]:
+    """Photos whose latest decision is review, with that decision's audit entry."""
+    out = []
+    for prev in store.previous_decisions(channel.value if channel else None):
+        if prev.decision == Verdict.REVIEW.value:
+            entries = store.audit_entries(path=prev.path)
+            latest = [e for e in entries if e["channel"] == prev.channel]
+            out.append((prev, latest[-1] if latest else None))
+    return out
+
+
+def _decided(store: Store, photo: Path) -> tuple[str, list[PreviousDecision]]:
+    try:
+        sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise UsageError(f"{photo}: cannot be read: {exc.strerror}") from None
+    rows = [p for p in store.previous_decisions() if p.sha256 == sha]
+    if not rows:
+        raise UsageError(f"{photo}: not checked yet (run `fotopoort check` on it first)")
+    return sha, rows
+
+
+def _redecide(
+    policy: Policy, store: Store, rows: Sequence[PreviousDecision], actor: str, note: str
+) -> list[Checked]:
+    snapshot = store.require_snapshot()
+    out, records = [], []
+    for prev in rows:
+        photo = _from_cache(store, prev)
+        ch = Channel(prev.channel)
+        analysis, decision = _decide(store, photo, snapshot.snapshot, ch, prev.group)
+        item = Checked(photo, decision, analysis)
+        out.append(item)
+        records.append((ch, prev.group, item, prev.settings))
+    _record(store, policy, snapshot, records, "review", actor=actor, note=note or None)
+    return out
+
+
+def review_assign(
+    policy: Policy, store: Store, photo: Path, face: int, child: str, by: str, note: str
+) -> list[Checked]:
+    """A person says who face `face` (1-based, as in the reasons) is."""
+    sha, rows = _decided(store, photo)
+    snapshot = store.require_snapshot().snapshot
+    if child not in snapshot.children:
+        raise UsageError(f"no child {child!r} in the current consent export")
+    cached = _from_cache(store, rows[0]).analysis
+    if not 1 <= face <= len(cached.faces):
+        raise UsageError(f"{photo}: has {len(cached.faces)} face(s); --face must be 1 to that")
+    store.add_assignment(sha, face - 1, child, by, note)
+    return _redecide(policy, store, rows, by, note)
+
+
+def review_approve(
+    policy: Policy,
+    store: Store,
+    photo: Path,
+    channel: Channel,
+    group: str | None,
+    by: str,
+    note: str,
+) -> list[Checked]:
+    """A person confirms a photo in review may go out on `channel`."""
+    sha, rows = _decided(store, photo)
+    rows = [r for r in rows if r.channel == channel.value and r.group == group]
+    if not rows:
+        raise UsageError(f"{photo}: not checked for {channel} yet")
+    snapshot = store.require_snapshot().snapshot
+    photo_now = _from_cache(store, rows[0])
+    analysis, decision = _decide(store, photo_now, snapshot, channel, group)
+    if decision.verdict is Verdict.BLOCKED:
+        why = "; ".join(r.message for r in decision.reasons if r.code is not ReasonCode.CONSENT)
+        raise UsageError(f"{photo}: is blocked for {channel} ({why}); a review cannot allow it")
+    if decision.verdict is Verdict.ALLOWED:
+        raise UsageError(f"{photo}: is already allowed for {channel}")
+    fingerprint = consent_fingerprint(analysis, snapshot, channel, group)
+    store.add_approval(sha, Approval(channel, by, note, fingerprint), group)
+    return _redecide(policy, store, rows, by, note)
+
+
+def audit(
+    store: Store, since: str | None, photo: Path | None, child: str | None
+) -> list[dict[str, Any]]:
+    sha = path = None
+    if photo is not None:
+        path = str(photo.resolve())
+        if photo.is_file():
+            sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    return store.audit_entries(since=since, photo_sha256=sha, path=path, child=child)

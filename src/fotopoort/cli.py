@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
@@ -9,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,13 +32,20 @@ from .scan import EngineFactory
 from .store import Store, exclusive_run
 
 
+def _console(stderr: bool = False) -> Console:
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160  # a file or a pipe: don't squeeze tables into 80 columns
+    return console
+
+
 @dataclass
 class Env:
     """The outside world, injectable for tests."""
 
     engine_factory: EngineFactory = DlibEngine
-    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    out: Console = field(default_factory=_console)
+    err: Console = field(default_factory=lambda: _console(stderr=True))
     config: Path | None = None
     debug: bool = False
     wait: float = 600.0
@@ -206,8 +216,12 @@ def consents_import(
         + ")",
         markup=False,
     )
+    for change in result.changes:
+        env.out.print(f"changed  {change.describe()}", markup=False)
     for child, why in outcome.forgotten:
         env.out.print(f"deleted the face encodings of {child}: {why}", markup=False)
+    if result.changes:
+        env.out.print("run `fotopoort recheck` for the photos this affects", markup=False)
 
 
 @consents_app.command("show")
@@ -264,6 +278,48 @@ def consents_show(
             yes_no[c.biometric],
         )
     env.out.print(table)
+
+
+@consents_app.command("diff")
+def consents_diff(
+    ctx: typer.Context,
+    old: Annotated[
+        int | None, typer.Argument(help="Snapshot number (default: the previous).")
+    ] = None,
+    new: Annotated[
+        int | None, typer.Argument(help="Snapshot number (default: the current).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+) -> None:
+    """What changed between two imported exports: per child and channel, given or withdrawn."""
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(env, policy, write=False) as store:
+        a, b, changes = actions.consents_diff(policy, store, old, new)
+    if as_json:
+        doc = {
+            "old": {"snapshot": a.id, "sha256": a.snapshot.sha256, "source": a.snapshot.source},
+            "new": {"snapshot": b.id, "sha256": b.snapshot.sha256, "source": b.snapshot.source},
+            "changes": [
+                {
+                    "child": c.child,
+                    "name": c.name,
+                    "change": c.kind.value,
+                    "channel": c.channel.value if c.channel else None,
+                }
+                for c in changes
+            ],
+        }
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    env.out.print(
+        f"snapshot {a.id} ({a.snapshot.source}, imported {a.imported_at}) -> snapshot {b.id} "
+        f"({b.snapshot.source}, imported {b.imported_at})",
+        markup=False,
+    )
+    for change in changes:
+        env.out.print(f"  {change.describe()}", markup=False)
+    env.out.print(f"{len(changes)} changes", markup=False)
 
 
 # --- enrolment ------------------------------------------------------------------------------
@@ -331,11 +387,13 @@ def forget(
     ctx: typer.Context,
     child: Annotated[str, typer.Argument(metavar="NR", help="The child's leerlingnummer.")],
 ) -> None:
-    """Delete every face encoding and cached result of one child."""
+    """Delete every face encoding and cached result of one child.
+
+    In the audit trail and in human reviews the child's number is replaced by a pseudonym."""
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        n = store.forget(child)
+        n = actions.forget(store, child)
     env.out.print(f"forgot {child}: {n} reference encodings deleted", markup=False)
 
 
@@ -467,6 +525,242 @@ def sort_cmd(
     env.out.print(f"copies and report.json in {out}", markup=False)
     if run.any_not_allowed():
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
+
+
+# --- recheck, review, audit -----------------------------------------------------------------
+
+
+@app.command()
+def recheck(
+    ctx: typer.Context,
+    channel: Annotated[
+        str | None, typer.Option("--channel", "-c", help="Only this channel (default: all).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+) -> None:
+    """Decide every photo checked before again, against the current consent export.
+
+    Lists the take-down list: photos that were allowed for a channel and no longer are. Exit
+    code 1 when that list is not empty. Photos whose faces are known are not decoded again.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    ch = policy.require_channel(channel) if channel else None
+    with _store(env, policy) as store, _progress(env, "rechecking") as progress:
+        run = actions.recheck(
+            policy, store, env.engine_factory, ch, jobs=_jobs(jobs), progress=progress
+        )
+    take_down, newly = run.take_down(), run.newly_allowed()
+    if as_json:
+        doc = {
+            "snapshot": {
+                "sha256": run.snapshot.snapshot.sha256,
+                "imported_at": run.snapshot.imported_at,
+            },
+            "take_down": [_recheck_entry(r) for r in take_down],
+            "newly_allowed": [_recheck_entry(r) for r in newly],
+            "rechecked": len(run.items),
+        }
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        _render_recheck(env, take_down, "take down: no longer allowed")
+        _render_recheck(env, newly, "newly allowed")
+        env.out.print(
+            f"{len(run.items)} decisions rechecked: {len(take_down)} to take down, "
+            f"{len(newly)} newly allowed",
+            markup=False,
+        )
+    if take_down:
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
+
+
+def _recheck_entry(r: actions.Rechecked) -> dict[str, Any]:
+    return {
+        "path": r.previous.path,
+        "channel": r.previous.channel,
+        "group": r.previous.group,
+        "was": r.previous.decision,
+        "decision": r.item.decision.verdict.value,
+        "reasons": [
+            {"code": x.code.value, "child": x.child, "message": x.message}
+            for x in r.item.decision.reasons
+            if x.code is not ReasonCode.CONSENT
+        ],
+    }
+
+
+def _render_recheck(env: Env, rows: list[actions.Rechecked], title: str) -> None:
+    if not rows:
+        return
+    table = Table(title=title)
+    for col in ("channel", "photo", "now", "why"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        why = "; ".join(
+            x.message for x in r.item.decision.reasons if x.code is not ReasonCode.CONSENT
+        )
+        table.add_row(r.previous.channel, r.previous.path, r.item.decision.verdict.value, why)
+    env.out.print(table)
+
+
+review_app = typer.Typer(cls=_Group, no_args_is_help=True, help="Human review of photos.")
+app.add_typer(review_app, name="review")
+
+_BY = typer.Option("--by", help="Who decides (recorded in the audit trail).")
+_NOTE = typer.Option("--note", help="Why (recorded in the audit trail).")
+
+
+@review_app.command("list")
+def review_list(
+    ctx: typer.Context,
+    channel: Annotated[
+        str | None, typer.Option("--channel", "-c", help="Only this channel.")
+    ] = None,
+) -> None:
+    """Photos whose latest decision is review, with the faces that need a person."""
+    env = _env(ctx)
+    policy = _policy(env)
+    ch = policy.require_channel(channel) if channel else None
+    with _store(env, policy, write=False) as store:
+        rows = actions.review_list(store, ch)
+    table = Table(title="in review")
+    for col in ("photo", "channel", "why"):
+        table.add_column(col, overflow="fold")
+    for prev, entry in rows:
+        why = "; ".join(
+            r["message"] for r in (entry["reasons"] if entry else []) if r["code"] != "consent"
+        )
+        table.add_row(prev.path, prev.channel + (f" ({prev.group})" if prev.group else ""), why)
+    env.out.print(table)
+    env.out.print(f"{len(rows)} decisions in review", markup=False)
+
+
+@review_app.command("assign")
+def review_assign(
+    ctx: typer.Context,
+    photo: Annotated[Path, typer.Argument(help="The photo (as checked before).")],
+    face: Annotated[int, typer.Option("--face", help="The face number, as in 'face K: ...'.")],
+    child: Annotated[str, typer.Option("--child", metavar="NR", help="Who it is.")],
+    by: Annotated[str, _BY],
+    note: Annotated[str, _NOTE] = "",
+) -> None:
+    """Say who an unidentified face is; the consent rules then apply as for an identified child."""
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(env, policy) as store:
+        items = actions.review_assign(policy, store, photo, face, child, by, note)
+    _render_redecided(env, items)
+
+
+@review_app.command("approve")
+def review_approve(
+    ctx: typer.Context,
+    photo: Annotated[Path, typer.Argument(help="The photo (as checked before).")],
+    channel: Annotated[str, typer.Option("--channel", "-c", help="The channel it may go out on.")],
+    by: Annotated[str, _BY],
+    note: Annotated[str, _NOTE] = "",
+    group: Annotated[
+        str | None, typer.Option("--group", metavar="STAMGROEP", help="As it was checked.")
+    ] = None,
+) -> None:
+    """Confirm that a photo in review may go out on CHANNEL although a face is not identified
+    (an adult, say, or a face nobody could recognise). Void when the photo changes, or when a
+    consent of a child identified in it changes. A blocked photo cannot be approved."""
+    env = _env(ctx)
+    policy = _policy(env)
+    ch = policy.require_channel(channel)
+    with _store(env, policy) as store:
+        items = actions.review_approve(policy, store, photo, ch, group, by, note)
+    _render_redecided(env, items)
+
+
+def _render_redecided(env: Env, items: list[Any]) -> None:
+    for item in items:
+        env.out.print(
+            f"{item.photo.photo.rel}: {item.decision.verdict.value}", markup=False, end=""
+        )
+        env.out.print(f" ({'; '.join(r.message for r in item.decision.reasons)})", markup=False)
+
+
+_AUDIT_COLUMNS = (
+    "id",
+    "at",
+    "action",
+    "actor",
+    "path",
+    "photo_sha256",
+    "channel",
+    "grp",
+    "decision",
+    "snapshot_sha256",
+    "tool_version",
+)
+
+
+@app.command("audit")
+def audit_cmd(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="From this date (YYYY-MM-DD).")
+    ] = None,
+    photo: Annotated[Path | None, typer.Option("--photo", help="Only this photo.")] = None,
+    child: Annotated[
+        str | None, typer.Option("--child", metavar="NR", help="Only this child.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """The audit trail: every decision, automatic or human, with its reasons and consent export."""
+    env = _env(ctx)
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv")
+    if since is not None:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise UsageError(f"--since {since!r}: expected a date as YYYY-MM-DD") from None
+    policy = _policy(env)
+    with _store(env, policy, write=False) as store:
+        entries = actions.audit(store, since, photo, child)
+    if as_json:
+        typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+    elif as_csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([*_AUDIT_COLUMNS, "reasons", "faces", "thresholds", "note"])
+        for e in entries:
+            writer.writerow(
+                [e[c] for c in _AUDIT_COLUMNS]
+                + [json.dumps(e[k], ensure_ascii=False) for k in ("reasons", "faces", "thresholds")]
+                + [e["note"] or ""]
+            )
+        typer.echo(buf.getvalue(), nl=False)
+    else:
+        table = Table()
+        for col in ("at", "action", "by", "photo", "channel", "decision", "why"):
+            table.add_column(col, overflow="fold")
+        for e in entries:
+            why = "; ".join(r["message"] for r in e["reasons"] if r["code"] != "consent")
+            table.add_row(
+                e["at"][:16].replace("T", " "),
+                e["action"],
+                e["actor"],
+                _short_path(e["path"]),
+                e["channel"] + (f" ({e['grp']})" if e["grp"] else ""),
+                e["decision"],
+                why,
+            )
+        env.out.print(table)
+        env.out.print(f"{len(entries)} entries", markup=False)
+
+
+def _short_path(path: str) -> str:
+    """Relative to the working folder when inside it, else as stored."""
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from .channels import Channel
@@ -275,3 +276,52 @@ def _note_conflicts(child: str, rows: list[_Row], source: str, notes: list[str])
             )
     if len({r.biometric for r in rows}) > 1:
         notes.append(f"{source}: child {child} has rows that differ on face recognition: no holds")
+
+
+# --- what changed between two snapshots -------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+    BIOMETRIC_GIVEN = "biometric given"
+    BIOMETRIC_WITHDRAWN = "biometric withdrawn"
+    JOINED = "joined"
+    LEFT = "left"
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    child: str
+    name: str
+    kind: ChangeKind
+    channel: Channel | None = None
+
+    def describe(self) -> str:
+        who = f"{self.name} ({self.child})" if self.name else self.child
+        what = f"{self.kind} for {self.channel}" if self.channel else str(self.kind)
+        return f"{who}: {what}"
+
+
+def diff_snapshots(
+    old: ConsentSnapshot, new: ConsentSnapshot, channels: Sequence[Channel]
+) -> list[ConsentChange]:
+    """Per child and channel: what a parent gave or withdrew between two exports."""
+    changes: list[ConsentChange] = []
+    for nr in sorted(set(old.children) | set(new.children)):
+        before, after = old.children.get(nr), new.children.get(nr)
+        if after is None:
+            assert before is not None
+            changes.append(ConsentChange(nr, before.first_name, ChangeKind.LEFT))
+            continue
+        if before is None:
+            changes.append(ConsentChange(nr, after.first_name, ChangeKind.JOINED))
+            before = ChildConsent(nr, after.first_name, after.group, frozenset(), False)
+        for ch in channels:
+            if before.allows(ch) != after.allows(ch):
+                kind = ChangeKind.GIVEN if after.allows(ch) else ChangeKind.WITHDRAWN
+                changes.append(ConsentChange(nr, after.first_name, kind, ch))
+        if before.biometric != after.biometric:
+            kind = ChangeKind.BIOMETRIC_GIVEN if after.biometric else ChangeKind.BIOMETRIC_WITHDRAWN
+            changes.append(ConsentChange(nr, after.first_name, kind))
+    return changes

@@ -8,7 +8,8 @@ a file that cannot be read whole is blocked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .channels import Channel
@@ -24,6 +25,7 @@ class Verdict(StrEnum):
 
 class FaceStatus(StrEnum):
     IDENTIFIED = "identified"
+    ASSIGNED = "assigned"  # a person said who it is (fotopoort review assign)
     AMBIGUOUS = "ambiguous"
     UNKNOWN = "unknown"
     TOO_SMALL = "too_small"
@@ -37,7 +39,8 @@ class ReasonCode(StrEnum):
     AMBIGUOUS_FACE = "ambiguous_face"
     SMALL_FACE = "small_face"
     UNREADABLE = "unreadable"
-    HUMAN_APPROVED = "human_approved"
+    HUMAN_APPROVED = "human_approved"  # a person approved a photo that was in review
+    APPROVAL_VOID = "approval_void"  # an earlier approval no longer holds
 
 
 BLOCKING = frozenset({ReasonCode.NO_CONSENT, ReasonCode.UNREADABLE})
@@ -142,6 +145,8 @@ def _face_reason(
     child = consents.children.get(face.child)
     needed = required_channel(child, channel, group)
     label = child_label(face.child, consents)
+    if face.status is FaceStatus.ASSIGNED:
+        label += ", named by a person"
     if child is None:
         return Reason(
             ReasonCode.NO_CONSENT,
@@ -163,3 +168,76 @@ def _face_reason(
         child=face.child,
         face=index,
     )
+
+
+# --- human review ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A person said who face `face` (0-based) of a photo is."""
+
+    face: int
+    child: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A person confirmed a photo in review may go out on `channel` although a face could not be
+    identified. `consents` fixes the answers of the children identified in it at that moment:
+    when any of them changes, the approval is void."""
+
+    channel: Channel
+    by: str
+    note: str
+    consents: tuple[tuple[str, bool], ...]
+
+
+def with_assignments(analysis: PhotoAnalysis, assignments: Sequence[Assignment]) -> PhotoAnalysis:
+    """The analysis with faces a person identified marked as assigned to that child."""
+    if not assignments:
+        return analysis
+    by_face = {a.face: a for a in assignments}
+    faces = tuple(
+        replace(f, status=FaceStatus.ASSIGNED, child=by_face[i].child, distance=None)
+        if i in by_face
+        else f
+        for i, f in enumerate(analysis.faces)
+    )
+    return replace(analysis, faces=faces)
+
+
+def consent_fingerprint(
+    analysis: PhotoAnalysis, consents: ConsentSnapshot, channel: Channel, group: str | None
+) -> tuple[tuple[str, bool], ...]:
+    """The answers an approval depends on: each identified child's answer for the channel."""
+    pairs = set()
+    for face in analysis.faces:
+        if face.child is not None and face.status in (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED):
+            child = consents.children.get(face.child)
+            needed = required_channel(child, channel, group)
+            pairs.add((face.child, child is not None and child.allows(needed)))
+    return tuple(sorted(pairs))
+
+
+def apply_approval(
+    decision: Decision,
+    analysis: PhotoAnalysis,
+    consents: ConsentSnapshot,
+    channel: Channel,
+    group: str | None,
+    approval: Approval | None,
+) -> Decision:
+    """A valid approval turns `review` into `allowed`; it never overrides `blocked`."""
+    if approval is None or decision.verdict is not Verdict.REVIEW:
+        return decision
+    if approval.consents != consent_fingerprint(analysis, consents, channel, group):
+        note = Reason(
+            ReasonCode.APPROVAL_VOID,
+            f"the approval by {approval.by} is void: a consent changed since",
+        )
+        return Decision(decision.verdict, (*decision.reasons, note))
+    note_text = f" ({approval.note})" if approval.note else ""
+    approved = Reason(ReasonCode.HUMAN_APPROVED, f"approved by {approval.by}{note_text}")
+    return Decision(Verdict.ALLOWED, (*decision.reasons, approved))

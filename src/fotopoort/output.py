@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .channels import Channel
-from .decide import Decision, FaceStatus, Verdict
+from .decide import Decision, FaceStatus, PhotoAnalysis, Verdict
 from .errors import UsageError
 from .scan import CheckedPhoto
 from .store import StoredSnapshot
@@ -30,6 +30,7 @@ class Checked:
 
     photo: CheckedPhoto
     decision: Decision
+    analysis: PhotoAnalysis  # the photo's analysis with what people said in review applied
 
 
 def summary(items: Sequence[Checked]) -> dict[str, int]:
@@ -51,8 +52,20 @@ def check_document(
     }
 
 
+def photo_faces(analysis: PhotoAnalysis) -> list[dict[str, Any]]:
+    named = (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED)
+    return [
+        {
+            "box": f.box.as_list(),
+            "child": f.child if f.status in named else None,
+            "distance": round(f.distance, 4) if f.distance is not None else None,
+            "status": f.status.value,
+        }
+        for f in analysis.faces
+    ]
+
+
 def _photo_entry(item: Checked) -> dict[str, Any]:
-    faces = item.photo.analysis.faces
     return {
         "path": item.photo.photo.rel,
         "decision": item.decision.verdict.value,
@@ -60,15 +73,7 @@ def _photo_entry(item: Checked) -> dict[str, Any]:
             {"code": r.code.value, "child": r.child, "message": r.message}
             for r in item.decision.reasons
         ],
-        "faces": [
-            {
-                "box": f.box.as_list(),
-                "child": f.child if f.status is FaceStatus.IDENTIFIED else None,
-                "distance": round(f.distance, 4) if f.distance is not None else None,
-                "status": f.status.value,
-            }
-            for f in faces
-        ],
+        "faces": photo_faces(item.analysis),
     }
 
 

@@ -7,21 +7,26 @@ here returns one to a caller that prints.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sqlite_utils
 from filelock import FileLock, Timeout
 
+from . import __version__
 from .channels import Channel
 from .consents import ChildConsent, ConsentSnapshot
+from .decide import Approval, Assignment
 from .errors import StoreError
 from .matching import Encoding
 
@@ -66,6 +71,57 @@ CREATE TABLE IF NOT EXISTS files (
     inode INTEGER NOT NULL,
     sha256 TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS decisions (
+    path TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    rel TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL,
+    decided_at TEXT NOT NULL,
+    audit_id INTEGER NOT NULL,
+    PRIMARY KEY (path, channel, grp)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    photo_sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    grp TEXT,
+    decision TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    faces TEXT NOT NULL,
+    snapshot_sha256 TEXT NOT NULL,
+    thresholds TEXT NOT NULL,
+    note TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_photo ON audit (photo_sha256);
+CREATE INDEX IF NOT EXISTS audit_path ON audit (path);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY,
+    photo_sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('assign', 'approve')),
+    face INTEGER,
+    child TEXT,
+    channel TEXT,
+    grp TEXT,
+    consents TEXT,
+    by TEXT NOT NULL,
+    note TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_pseudonymising (active INTEGER);
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+    WHEN NOT EXISTS (SELECT 1 FROM audit_pseudonymising)
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TABLE IF NOT EXISTS analyses (
     sha256 TEXT NOT NULL,
     settings TEXT NOT NULL,
@@ -87,6 +143,38 @@ class ImportOutcome:
     stored: StoredSnapshot
     already_current: bool
     forgotten: tuple[tuple[str, str], ...]  # (child, why) whose encodings were deleted
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision as the audit trail keeps it. Never an encoding."""
+
+    path: str  # absolute path of the photo
+    rel: str
+    channel: str
+    group: str | None
+    sha256: str
+    settings: str  # the analysis cache key it was based on
+    decision: str
+    reasons: list[dict[str, Any]]
+    faces: list[dict[str, Any]]  # box, status, child, distance
+    snapshot_id: int
+    snapshot_sha256: str
+    thresholds: dict[str, float]
+    action: str  # check, sort, recheck, review
+    actor: str  # "fotopoort" or the person (--by)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PreviousDecision:
+    path: str
+    rel: str
+    channel: str
+    group: str | None
+    sha256: str
+    settings: str
+    decision: str
 
 
 @dataclass(frozen=True)
@@ -286,8 +374,6 @@ class Store:
             "SELECT count(*), coalesce(group_concat(child || ':' || photo_sha256, ','), '') "
             "FROM (SELECT child, photo_sha256 FROM references_ ORDER BY child, photo_sha256)"
         ).fetchone()
-        import hashlib
-
         return hashlib.sha256(f"{row[0]}|{row[1]}".encode()).hexdigest()[:16]
 
     def enrolled_children(self) -> list[str]:
@@ -304,10 +390,24 @@ class Store:
             )
         ]
 
-    def forget(self, child: str) -> int:
-        """Delete every encoding and cached result of `child`; returns references deleted."""
+    def forget(self, child: str, name: str | None = None) -> int:
+        """Delete every encoding and cached result of `child`, and replace its number (and
+        name) by a pseudonym in the audit trail and in human reviews. Returns references
+        deleted."""
+        pseudonym = "forgotten-" + secrets.token_hex(4)
         with self.transaction():
-            return self._delete_child_data(child)
+            n = self._delete_child_data(child)
+            self.conn.execute("INSERT INTO audit_pseudonymising VALUES (1)")
+            for old in ([f"{name} ({child})"] if name else []) + [child]:
+                self.conn.execute(
+                    "UPDATE audit SET reasons = replace(reasons, :old, :new), "
+                    "faces = replace(faces, :old, :new) "
+                    "WHERE instr(reasons, :old) > 0 OR instr(faces, :old) > 0",
+                    {"old": json.dumps(old, ensure_ascii=False)[1:-1], "new": pseudonym},
+                )
+            self.conn.execute("DELETE FROM audit_pseudonymising")
+            self.conn.execute("UPDATE reviews SET child = ? WHERE child = ?", (pseudonym, child))
+            return n
 
     def _delete_child_data(self, child: str) -> int:
         n = self.conn.execute("DELETE FROM references_ WHERE child = ?", (child,)).rowcount
@@ -347,3 +447,163 @@ class Store:
                 "INSERT OR REPLACE INTO analyses VALUES (?,?,?)",
                 (sha256, settings, json.dumps(result, sort_keys=True)),
             )
+
+    # --- decisions and the audit trail ----------------------------------------------------
+
+    def record_decisions(self, records: Sequence[DecisionRecord]) -> int:
+        """Remember the latest decision per photo and channel; append to the audit trail every
+        decision that differs from the one recorded before. Returns audit entries added."""
+        added = 0
+        now = self.now()
+        with self.transaction():
+            for r in records:
+                previous = self.conn.execute(
+                    "SELECT a.photo_sha256, a.decision, a.reasons, a.snapshot_sha256, a.id "
+                    "FROM decisions d JOIN audit a ON a.id = d.audit_id "
+                    "WHERE d.path = ? AND d.channel = ? AND d.grp = ?",
+                    (r.path, r.channel, r.group or ""),
+                ).fetchone()
+                reasons = json.dumps(r.reasons, sort_keys=True, ensure_ascii=False)
+                same = previous is not None and previous[:4] == (
+                    r.sha256,
+                    r.decision,
+                    reasons,
+                    r.snapshot_sha256,
+                )
+                if same and r.action != "review":
+                    audit_id = int(previous[4])
+                else:
+                    audit_id = self._append_audit(r, reasons, now)
+                    added += 1
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        r.path,
+                        r.channel,
+                        r.group or "",
+                        r.rel,
+                        r.sha256,
+                        r.settings,
+                        r.decision,
+                        r.snapshot_id,
+                        now,
+                        audit_id,
+                    ),
+                )
+        return added
+
+    def _append_audit(self, r: DecisionRecord, reasons: str, now: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO audit (at, tool_version, action, actor, photo_sha256, path, channel, "
+            "grp, decision, reasons, faces, snapshot_sha256, thresholds, note) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                now,
+                __version__,
+                r.action,
+                r.actor,
+                r.sha256,
+                r.path,
+                r.channel,
+                r.group,
+                r.decision,
+                reasons,
+                json.dumps(r.faces, sort_keys=True, ensure_ascii=False),
+                r.snapshot_sha256,
+                json.dumps(r.thresholds, sort_keys=True),
+                r.note,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def previous_decisions(self, channel: str | None = None) -> list[PreviousDecision]:
+        query = (
+            "SELECT path, rel, channel, grp, sha256, settings, decision FROM decisions"
+            + (" WHERE channel = ?" if channel else "")
+            + " ORDER BY path, channel, grp"
+        )
+        return [
+            PreviousDecision(path, rel, ch, grp or None, sha, settings, decision)
+            for path, rel, ch, grp, sha, settings, decision in self.conn.execute(
+                query, (channel,) if channel else ()
+            )
+        ]
+
+    def audit_entries(
+        self,
+        *,
+        since: str | None = None,
+        photo_sha256: str | None = None,
+        path: str | None = None,
+        child: str | None = None,
+    ) -> list[dict[str, Any]]:
+        where, args = [], []
+        if since:
+            where.append("at >= ?")
+            args.append(since)
+        if photo_sha256 or path:
+            where.append("(photo_sha256 = ? OR path = ?)")
+            args += [photo_sha256 or "", path or ""]
+        if child:
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(faces) WHERE json_extract(value, '$.child') = ?)"
+            )
+            args.append(child)
+        sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
+        cur = self.conn.execute(sql + " ORDER BY id", args)
+        names = [d[0] for d in cur.description]
+        out = []
+        for row in cur:
+            entry = dict(zip(names, row, strict=True))
+            for key in ("reasons", "faces", "thresholds"):
+                entry[key] = json.loads(entry[key])
+            out.append(entry)
+        return out
+
+    # --- human review -------------------------------------------------------------------------
+
+    def add_assignment(self, sha256: str, face: int, child: str, by: str, note: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO reviews (photo_sha256, kind, face, child, by, note, at) "
+                "VALUES (?, 'assign', ?, ?, ?, ?, ?)",
+                (sha256, face, child, by, note, self.now()),
+            )
+
+    def add_approval(self, sha256: str, approval: Approval, group: str | None) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO reviews (photo_sha256, kind, channel, grp, consents, by, note, at) "
+                "VALUES (?, 'approve', ?, ?, ?, ?, ?, ?)",
+                (
+                    sha256,
+                    approval.channel.value,
+                    group or "",
+                    json.dumps(approval.consents),
+                    approval.by,
+                    approval.note,
+                    self.now(),
+                ),
+            )
+
+    def assignments(self, sha256: str) -> list[Assignment]:
+        """The latest assignment per face of a photo with this content."""
+        latest: dict[int, Assignment] = {}
+        for face, child, by in self.conn.execute(
+            "SELECT face, child, by FROM reviews WHERE photo_sha256 = ? AND kind = 'assign' "
+            "ORDER BY id",
+            (sha256,),
+        ):
+            latest[int(face)] = Assignment(int(face), child, by)
+        return [latest[k] for k in sorted(latest)]
+
+    def approval(self, sha256: str, channel: Channel, group: str | None) -> Approval | None:
+        row = self.conn.execute(
+            "SELECT by, note, consents FROM reviews WHERE photo_sha256 = ? AND kind = 'approve' "
+            "AND channel = ? AND grp = ? ORDER BY id DESC LIMIT 1",
+            (sha256, channel.value, group or ""),
+        ).fetchone()
+        if row is None:
+            return None
+        pairs = tuple((str(c), bool(a)) for c, a in json.loads(row[2]))
+        return Approval(channel, row[0], row[1], pairs)
