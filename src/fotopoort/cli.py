@@ -61,11 +61,24 @@ class _Group(TyperGroup):
             env = ctx.obj if isinstance(ctx.obj, Env) else Env()
             if env.debug:
                 traceback.print_exc()
-            env.err.print(f"fotopoort: error: {exc}", markup=False)
+            env.err.print(f"fotopoort: error: {exc}", markup=False, soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             typer.echo("fotopoort: interrupted; nothing is lost, run again to resume", err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: exit 2
+            raise
+        except Exception as exc:  # a bug: one line, never locals (they may hold encodings)
+            env = ctx.obj if isinstance(ctx.obj, Env) else Env()
+            if env.debug:
+                traceback.print_exc()
+            env.err.print(
+                f"fotopoort: internal error: {type(exc).__name__}: {exc} "
+                "(please report it; --debug shows the traceback)",
+                markup=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
 app = typer.Typer(
@@ -73,9 +86,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     help="Checks school photos against parents' consent before anything is published.\n\n"
     "Exit codes: 0 success (check/sort: every photo allowed), 1 some photo blocked or in "
-    "review, 2 usage, configuration or input error, 130 interrupted.",
+    "review, 2 usage, configuration or input error, 3 internal error, 130 interrupted.",
 )
 consents_app = typer.Typer(cls=_Group, no_args_is_help=True, help="The consent register.")
 app.add_typer(consents_app, name="consents")
@@ -199,7 +213,7 @@ def consents_import(
     with _store(env, policy) as store:
         result = actions.import_consents(policy, store, export)
     for note in result.snapshot.notes:
-        env.err.print(f"warning: {note}", markup=False)
+        env.err.print(f"warning: {note}", markup=False, soft_wrap=True)
     outcome = result.outcome
     snap = outcome.stored.snapshot
     if outcome.already_current:

@@ -144,7 +144,11 @@ class _PolicyReader:
     def scalar(self, node: yaml.Node, key: str) -> object:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, key, "must be a single value")
-        return yaml.safe_load(yaml.serialize(node))
+        try:
+            return yaml.SafeLoader("").construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise self.fail(node, key, f"cannot be read: {problem}") from None
 
     def text(self, node: yaml.Node, key: str) -> str:
         value = self.scalar(node, key)

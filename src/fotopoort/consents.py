@@ -76,7 +76,10 @@ def parse_export(data: bytes, source: str, policy: Policy) -> ConsentSnapshot:
         raise ExportError(f"{source}: the file is empty")
     notes: list[str] = []
     is_xlsx = data[:4] == b"PK\x03\x04"  # a zip container, as every .xlsx is
-    rows = _xlsx_rows(data, source) if is_xlsx else _csv_rows(data, source, notes)
+    if is_xlsx:
+        rows = _xlsx_rows(data, source, policy.export.child, notes)
+    else:
+        rows = _csv_rows(data, source, notes)
     return _build(rows, source, hashlib.sha256(data).hexdigest(), policy, notes)
 
 
@@ -93,7 +96,8 @@ def _csv_rows(data: bytes, source: str, notes: list[str]) -> list[tuple[int, lis
         notes.append(f"{source}: not UTF-8; read as Windows-1252 (check names with accents)")
     first_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
     delimiter = _sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unclosed quote is an error, not a cell that swallows the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         return [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
@@ -106,21 +110,33 @@ def _sniff_delimiter(header: str) -> str:
     return best if counts[best] else ";"
 
 
-def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(
+    data: bytes, source: str, child_column: str, notes: list[str]
+) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    # a damaged workbook fails as a zip, as XML (ParseError is a SyntaxError) or as data
+    damaged = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, TypeError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except damaged as exc:
         raise ExportError(f"{source}: not a readable XLSX workbook: {exc}") from None
     try:
-        sheet = workbook.worksheets[0]
-        return [
-            (number, [_cell_text(v) for v in row])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        raw = list(workbook.worksheets[0].iter_rows(values_only=True))
+    except damaged as exc:
+        raise ExportError(f"{source}: not a readable XLSX workbook: {exc}") from None
     finally:
         workbook.close()
+    header = next((r for r in raw if any(v not in (None, "") for v in r)), ())
+    labels = [normalise_label(_cell_text(v)) for v in header]
+    if normalise_label(child_column) in labels:
+        i = labels.index(normalise_label(child_column))
+        if any(len(r) > i and isinstance(r[i], int | float) for r in raw):
+            notes.append(
+                f"{source}: column {child_column!r} holds numbers, not text: leading zeros may "
+                "be lost (format the column as text in the spreadsheet)"
+            )
+    return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(raw, start=1)]
 
 
 def _cell_text(value: object) -> str:
@@ -253,7 +269,7 @@ def _parse_rows(
             group=cell(row, columns.group),
             answers={label: answer(label) for label in answer_columns},
             biometric=answer(policy.biometric_column),
-            day=_parse_day(cell(row, columns.date)) if columns.date else None,
+            day=_parse_day(cell(row, columns.date)) if columns.date in index else None,
         )
 
 

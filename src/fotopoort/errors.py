@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     OK = 0  # for check/sort/recheck: every photo allowed, nothing to take down
     NOT_ALLOWED = 1  # some photo is blocked or needs review, or the take-down list is not empty
     USAGE = 2  # usage, configuration or input error
+    INTERNAL = 3  # a bug in fotopoort: please report it (with --debug for the traceback)
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -26,7 +26,6 @@ SUPPORTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF"})
 PHOTO_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".hif"}
 )
-_TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
 Pixels = npt.NDArray[np.uint8]
 
@@ -48,11 +47,16 @@ def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not data:
         raise ImageError("empty file")
+    with warnings.catch_warnings():
+        # Pillow warns about corrupt EXIF, truncated reads, palette transparency, ...: the file
+        # either decodes whole below or is refused; our own pixel limit replaces its bomb check
+        warnings.simplefilter("ignore")
+        return _decode(data, max_pixels, max_side)
+
+
+def _decode(data: bytes, max_pixels: int, max_side: int | None) -> LoadedImage:
     try:
-        with warnings.catch_warnings():
-            # our own pixel limit below replaces Pillow's warning
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
+        im = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise ImageError("not an image (unrecognised content)") from None
     except Image.DecompressionBombError:
@@ -70,8 +74,6 @@ def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> 
             raise ImageError(
                 f"refused: {width}x{height} has more pixels than the limit of {max_pixels:,}"
             )
-        orientation = _orientation(im)
-        original = (height, width) if orientation in _TRANSPOSED_ORIENTATIONS else (width, height)
         if max_side and fmt == "JPEG" and max(width, height) > max_side:
             factor = max_side / max(width, height)
             # draft picks the smallest DCT scale that is still at least this size
@@ -82,17 +84,12 @@ def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> 
             rgb = _to_rgb(upright)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise ImageError(f"cannot be read whole: {exc}") from None
+        # Some formats (TIFF) come out of Pillow upright already: compare sizes, not tags.
+        swapped = upright.size != im.size
+    original = (height, width) if swapped else (width, height)
     if max_side and max(rgb.size) > max_side:
         rgb.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     return LoadedImage(np.asarray(rgb, dtype=np.uint8), original, fmt)
-
-
-def _orientation(im: Image.Image) -> int:
-    try:
-        value = im.getexif().get(0x0112, 1)
-    except (OSError, SyntaxError, ValueError):
-        return 1
-    return value if isinstance(value, int) else 1
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -108,6 +105,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         arr = np.asarray(im, dtype=np.float64)
         span = max(float(arr.max() - arr.min()), 1e-9)
         return Image.fromarray(((arr - arr.min()) * (255.0 / span)).astype(np.uint8)).convert("RGB")
-    # CMYK, L, LA, P, RGBA, ...: Pillow's conversion. Alpha is dropped, so faces under
+    if im.mode in {"P", "PA"}:
+        im = im.convert("RGBA")  # palette transparency needs RGBA on the way to RGB
+    # CMYK, L, LA, RGBA, ...: Pillow's conversion. Alpha is dropped, so faces under
     # transparent pixels are still seen (a face found where none shows only costs a review).
     return im.convert("RGB")

@@ -225,7 +225,7 @@ class Store:
             conn = sqlite3.connect(path, timeout=30)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
-            conn.executescript(_SCHEMA)
+            conn.executescript(f"BEGIN;{_SCHEMA}COMMIT;")  # one commit, not one per table
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from None
         self.conn = conn
@@ -301,7 +301,13 @@ class Store:
     ) -> ImportOutcome:
         """Store `snap` as the current snapshot; delete encodings it no longer allows."""
         current = self.current_snapshot()
-        if current is not None and current.snapshot.sha256 == snap.sha256:
+        # the same file read with the same policy: nothing to do (after a change to the column
+        # mapping in consents.yaml the same file gives other answers, and must be imported)
+        if (
+            current is not None
+            and current.snapshot.sha256 == snap.sha256
+            and dict(current.snapshot.children) == dict(snap.children)
+        ):
             return ImportOutcome(current, already_current=True, forgotten=())
         with self.transaction():
             cur = self.conn.execute(
