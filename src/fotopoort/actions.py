@@ -14,10 +14,12 @@ from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_expor
 from .decide import (
     Approval,
     Decision,
+    FaceStatus,
     PhotoAnalysis,
     ReasonCode,
     Verdict,
     apply_approval,
+    approval_holds,
     consent_fingerprint,
     decide,
     with_assignments,
@@ -92,9 +94,7 @@ def enroll(
 
 
 def forget(store: Store, child: str) -> int:
-    current = store.current_snapshot()
-    known = current.snapshot.children.get(child) if current else None
-    return store.forget(child, known.first_name if known else None)
+    return store.forget(child)
 
 
 # --- deciding, with what people said in review -------------------------------------------
@@ -113,6 +113,8 @@ def _decide(
     decision = decide(analysis, snapshot, channel, group)
     if photo.sha256 is not None:
         approval = store.approval(photo.sha256, channel, group)
+        if approval and not approval_holds(approval, analysis, snapshot, channel, group):
+            store.void_approval(approval.id)  # for good, even if the consent comes back
         decision = apply_approval(decision, analysis, snapshot, channel, group, approval)
     return analysis, decision
 
@@ -270,7 +272,7 @@ class RecheckRun:
         return [
             r
             for r in self.items
-            if r.previous.decision == Verdict.ALLOWED.value
+            if r.previous.basis == Verdict.ALLOWED.value
             and r.item.decision.verdict is not Verdict.ALLOWED
         ]
 
@@ -278,7 +280,7 @@ class RecheckRun:
         return [
             r
             for r in self.items
-            if r.previous.decision != Verdict.ALLOWED.value
+            if r.previous.basis != Verdict.ALLOWED.value
             and r.item.decision.verdict is Verdict.ALLOWED
         ]
 
@@ -301,9 +303,7 @@ def recheck(
     key = settings_key(engine_factory(), settings, store)
     latest = {p.path: p for p in previous}
     still_there = [
-        PhotoFile(Path(path), p.rel)
-        for path, p in latest.items()
-        if _same_content(Path(path), p.sha256)
+        PhotoFile(Path(path), p.rel) for path, p in latest.items() if Path(path).is_file()
     ]
     scanned = {
         str(c.photo.path): c
@@ -311,9 +311,9 @@ def recheck(
     }
     items, records = [], []
     for prev in previous:
+        # the photo as it is now (a changed file is judged on its new content); a photo that
+        # is gone is judged on the analysis of the content that was decided
         fresh = scanned.get(prev.path)
-        if fresh is not None and fresh.sha256 != prev.sha256:
-            fresh = None  # decided on other content than the file holds now
         photo = fresh or _from_cache(store, prev)
         ch = Channel(prev.channel)
         analysis, decision = _decide(store, photo, snapshot.snapshot, ch, prev.group)
@@ -322,13 +322,6 @@ def recheck(
         records.append((ch, prev.group, item, key if fresh else prev.settings))
     _record(store, policy, snapshot, records, "recheck")
     return RecheckRun(snapshot, items)
-
-
-def _same_content(path: Path, sha256: str) -> bool:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
-    except OSError:
-        return False
 
 
 def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:
@@ -392,6 +385,12 @@ def review_assign(
     cached = _from_cache(store, rows[0]).analysis
     if not 1 <= face <= len(cached.faces):
         raise UsageError(f"{photo}: has {len(cached.faces)} face(s); --face must be 1 to that")
+    if cached.faces[face - 1].status is FaceStatus.IDENTIFIED:
+        raise UsageError(
+            f"{photo}: face {face} is identified already; only unknown, ambiguous or small "
+            "faces can be assigned (a wrong identification: report it, and `fotopoort forget` "
+            "and re-enrol the child with better reference photos)"
+        )
     store.add_assignment(sha, face - 1, child, by, note)
     return _redecide(policy, store, rows, by, note)
 

@@ -594,7 +594,7 @@ def _recheck_entry(r: actions.Rechecked) -> dict[str, Any]:
         "path": r.previous.path,
         "channel": r.previous.channel,
         "group": r.previous.group,
-        "was": r.previous.decision,
+        "was": r.previous.basis,
         "decision": r.item.decision.verdict.value,
         "reasons": [
             {"code": x.code.value, "child": x.child, "message": x.message}
@@ -731,7 +731,7 @@ def audit_cmd(
         raise UsageError("choose one of --json and --csv")
     if since is not None:
         try:
-            date.fromisoformat(since)
+            since = date.fromisoformat(since).isoformat()  # the form the audit stores
         except ValueError:
             raise UsageError(f"--since {since!r}: expected a date as YYYY-MM-DD") from None
     policy = _policy(env)

@@ -192,6 +192,20 @@ class Approval:
     by: str
     note: str
     consents: tuple[tuple[str, bool], ...]
+    id: int = 0
+    void: bool = False  # once a consent it relied on changed, for good
+
+
+def approval_holds(
+    approval: Approval,
+    analysis: PhotoAnalysis,
+    consents: ConsentSnapshot,
+    channel: Channel,
+    group: str | None,
+) -> bool:
+    return not approval.void and approval.consents == consent_fingerprint(
+        analysis, consents, channel, group
+    )
 
 
 def with_assignments(analysis: PhotoAnalysis, assignments: Sequence[Assignment]) -> PhotoAnalysis:
@@ -232,7 +246,7 @@ def apply_approval(
     """A valid approval turns `review` into `allowed`; it never overrides `blocked`."""
     if approval is None or decision.verdict is not Verdict.REVIEW:
         return decision
-    if approval.consents != consent_fingerprint(analysis, consents, channel, group):
+    if not approval_holds(approval, analysis, consents, channel, group):
         note = Reason(
             ReasonCode.APPROVAL_VOID,
             f"the approval by {approval.by} is void: a consent changed since",

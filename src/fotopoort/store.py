@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS decisions (
     sha256 TEXT NOT NULL,
     settings TEXT NOT NULL,
     decision TEXT NOT NULL,
+    basis TEXT NOT NULL,
     snapshot_id INTEGER NOT NULL,
     decided_at TEXT NOT NULL,
     audit_id INTEGER NOT NULL,
@@ -114,7 +115,8 @@ CREATE TABLE IF NOT EXISTS reviews (
     consents TEXT,
     by TEXT NOT NULL,
     note TEXT NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    void_at TEXT
 );
 CREATE TABLE IF NOT EXISTS audit_pseudonymising (active INTEGER);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
@@ -174,7 +176,8 @@ class PreviousDecision:
     group: str | None
     sha256: str
     settings: str
-    decision: str
+    decision: str  # the latest decision, recheck included
+    basis: str  # the decision of the last check, sort or review: what may have gone out
 
 
 @dataclass(frozen=True)
@@ -396,7 +399,7 @@ class Store:
             )
         ]
 
-    def forget(self, child: str, name: str | None = None) -> int:
+    def forget(self, child: str) -> int:
         """Delete every encoding and cached result of `child`, and replace its number (and
         name) by a pseudonym in the audit trail and in human reviews. Returns references
         deleted."""
@@ -404,12 +407,17 @@ class Store:
         with self.transaction():
             n = self._delete_child_data(child)
             self.conn.execute("INSERT INTO audit_pseudonymising VALUES (1)")
-            for old in ([f"{name} ({child})"] if name else []) + [child]:
+            for old in [f"{name} ({child})" for name in self.names_of(child)] + [child]:
+                replace = {"old": json.dumps(old, ensure_ascii=False)[1:-1], "new": pseudonym}
                 self.conn.execute(
                     "UPDATE audit SET reasons = replace(reasons, :old, :new), "
-                    "faces = replace(faces, :old, :new) "
-                    "WHERE instr(reasons, :old) > 0 OR instr(faces, :old) > 0",
-                    {"old": json.dumps(old, ensure_ascii=False)[1:-1], "new": pseudonym},
+                    "faces = replace(faces, :old, :new), note = replace(note, :old, :new) "
+                    "WHERE instr(reasons, :old) OR instr(faces, :old) OR instr(note, :old)",
+                    replace,
+                )
+                self.conn.execute(
+                    "UPDATE reviews SET note = replace(note, :old, :new) WHERE instr(note, :old)",
+                    replace,
                 )
             self.conn.execute("DELETE FROM audit_pseudonymising")
             self.conn.execute("UPDATE reviews SET child = ? WHERE child = ?", (pseudonym, child))
@@ -464,25 +472,32 @@ class Store:
         with self.transaction():
             for r in records:
                 previous = self.conn.execute(
-                    "SELECT a.photo_sha256, a.decision, a.reasons, a.snapshot_sha256, a.id "
+                    "SELECT a.photo_sha256, a.decision, a.reasons, a.snapshot_sha256, "
+                    "a.thresholds, a.faces, a.tool_version, a.id, d.basis "
                     "FROM decisions d JOIN audit a ON a.id = d.audit_id "
                     "WHERE d.path = ? AND d.channel = ? AND d.grp = ?",
                     (r.path, r.channel, r.group or ""),
                 ).fetchone()
-                reasons = json.dumps(r.reasons, sort_keys=True, ensure_ascii=False)
-                same = previous is not None and previous[:4] == (
+                entry = self._audit_values(r)
+                same = previous is not None and previous[:7] == (
                     r.sha256,
                     r.decision,
-                    reasons,
+                    entry["reasons"],
                     r.snapshot_sha256,
+                    entry["thresholds"],
+                    entry["faces"],
+                    __version__,
                 )
                 if same and r.action != "review":
-                    audit_id = int(previous[4])
+                    audit_id = int(previous[7])
                 else:
-                    audit_id = self._append_audit(r, reasons, now)
+                    audit_id = self._append_audit(entry, now)
                     added += 1
+                # a recheck does not change what may have gone out: the take-down list
+                # compares with the last check, sort or review until one of them runs again
+                basis = previous[8] if previous and r.action == "recheck" else r.decision
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         r.path,
                         r.channel,
@@ -491,6 +506,7 @@ class Store:
                         r.sha256,
                         r.settings,
                         r.decision,
+                        basis,
                         r.snapshot_id,
                         now,
                         audit_id,
@@ -498,39 +514,44 @@ class Store:
                 )
         return added
 
-    def _append_audit(self, r: DecisionRecord, reasons: str, now: str) -> int:
+    @staticmethod
+    def _audit_values(r: DecisionRecord) -> dict[str, Any]:
+        def dumps(value: object) -> str:
+            return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+        return {
+            "tool_version": __version__,
+            "action": r.action,
+            "actor": r.actor,
+            "photo_sha256": r.sha256,
+            "path": r.path,
+            "channel": r.channel,
+            "grp": r.group,
+            "decision": r.decision,
+            "reasons": dumps(r.reasons),
+            "faces": dumps(r.faces),
+            "snapshot_sha256": r.snapshot_sha256,
+            "thresholds": dumps(r.thresholds),
+            "note": r.note,
+        }
+
+    def _append_audit(self, entry: dict[str, Any], now: str) -> int:
+        columns = ["at", *entry]
         cur = self.conn.execute(
-            "INSERT INTO audit (at, tool_version, action, actor, photo_sha256, path, channel, "
-            "grp, decision, reasons, faces, snapshot_sha256, thresholds, note) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                now,
-                __version__,
-                r.action,
-                r.actor,
-                r.sha256,
-                r.path,
-                r.channel,
-                r.group,
-                r.decision,
-                reasons,
-                json.dumps(r.faces, sort_keys=True, ensure_ascii=False),
-                r.snapshot_sha256,
-                json.dumps(r.thresholds, sort_keys=True),
-                r.note,
-            ),
+            f"INSERT INTO audit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [now, *entry.values()],
         )
         return int(cur.lastrowid or 0)
 
     def previous_decisions(self, channel: str | None = None) -> list[PreviousDecision]:
         query = (
-            "SELECT path, rel, channel, grp, sha256, settings, decision FROM decisions"
+            "SELECT path, rel, channel, grp, sha256, settings, decision, basis FROM decisions"
             + (" WHERE channel = ?" if channel else "")
             + " ORDER BY path, channel, grp"
         )
         return [
-            PreviousDecision(path, rel, ch, grp or None, sha, settings, decision)
-            for path, rel, ch, grp, sha, settings, decision in self.conn.execute(
+            PreviousDecision(path, rel, ch, grp or None, sha, settings, decision, basis)
+            for path, rel, ch, grp, sha, settings, decision, basis in self.conn.execute(
                 query, (channel,) if channel else ()
             )
         ]
@@ -605,11 +626,29 @@ class Store:
 
     def approval(self, sha256: str, channel: Channel, group: str | None) -> Approval | None:
         row = self.conn.execute(
-            "SELECT by, note, consents FROM reviews WHERE photo_sha256 = ? AND kind = 'approve' "
-            "AND channel = ? AND grp = ? ORDER BY id DESC LIMIT 1",
+            "SELECT by, note, consents, id, void_at FROM reviews WHERE photo_sha256 = ? "
+            "AND kind = 'approve' AND channel = ? AND grp = ? ORDER BY id DESC LIMIT 1",
             (sha256, channel.value, group or ""),
         ).fetchone()
         if row is None:
             return None
         pairs = tuple((str(c), bool(a)) for c, a in json.loads(row[2]))
-        return Approval(channel, row[0], row[1], pairs)
+        return Approval(channel, row[0], row[1], pairs, id=int(row[3]), void=row[4] is not None)
+
+    def void_approval(self, approval_id: int) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE reviews SET void_at = ? WHERE id = ? AND void_at IS NULL",
+                (self.now(), approval_id),
+            )
+
+    def names_of(self, child: str) -> list[str]:
+        """Every first name any snapshot gave this child."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT first_name FROM snapshot_children WHERE child = ? "
+                "AND first_name != ''",
+                (child,),
+            )
+        ]
