@@ -307,3 +307,13 @@ def test_interrupted_run_exits_130_and_the_next_run_resumes(school: Cli, tmp_pat
     resumed = school("check", root, "-c", "website", "--json")
     assert CountingEngine.calls == 7 - 3  # the three finished photos came from the cache
     assert json.loads(resumed.stdout)["summary"] == {"allowed": 3, "blocked": 3, "review": 2}
+
+
+def test_one_child_named_twice_in_a_photo_is_not_trusted(school: Cli, tmp_path: Path) -> None:
+    root = tmp_path / "twins"
+    twin = (COLOURS[DAAN][0] - 2, 0, 0)  # a look-alike: just as close to Daan
+    make_photo(root / "two_daans.png", [(COLOURS[DAAN], 10), (twin, 200)])
+    doc = json.loads(school("check", root, "-c", "website", "--json").stdout)
+    photo = doc["photos"][0]
+    assert photo["decision"] == "review"
+    assert [f["status"] for f in photo["faces"]] == ["ambiguous", "ambiguous"]

@@ -18,7 +18,7 @@ from .matching import Thresholds
 
 DEFAULT_CONFIG = "consents.yaml"
 # Defaults for keys a policy may leave out; template.yaml states the same values.
-DEFAULT_THRESHOLDS = Thresholds(tolerance=0.45, margin=0.05)
+DEFAULT_THRESHOLDS = Thresholds(tolerance=0.48, margin=0.20)
 DEFAULT_DETECTION = DetectionSettings(max_side=2000, detect_side=1600, upsample=1, min_face_px=60)
 DEFAULT_MAX_PIXELS = 80_000_000
 CONFIG_ENV = "FOTOPOORT_CONFIG"

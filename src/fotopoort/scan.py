@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,20 @@ def identify_faces(
         child = match.child if status is not FaceStatus.UNKNOWN else None
         distance = match.distance if child is not None else None
         out.append(FaceResult(face.box, status, child, distance, face.size_px))
-    return tuple(out)
+    return _no_child_twice(out)
+
+
+def _no_child_twice(faces: list[FaceResult]) -> tuple[FaceResult, ...]:
+    """A child is in a photo once: two faces identified as one child means at least one of
+    them is a look-alike, so neither is trusted."""
+    named = [f.child for f in faces if f.status is FaceStatus.IDENTIFIED]
+    twice = {c for c in named if named.count(c) > 1}
+    return tuple(
+        replace(f, status=FaceStatus.AMBIGUOUS)
+        if f.status is FaceStatus.IDENTIFIED and f.child in twice
+        else f
+        for f in faces
+    )
 
 
 def analyse_bytes(
