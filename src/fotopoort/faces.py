@@ -90,9 +90,9 @@ class DlibEngine:
         return self._fr
 
     def find_faces(self, pixels: Pixels, upsample: int) -> list[RawBox]:
-        # HOG on grayscale: about 20% faster than on RGB, same faces found (docs/performance.md)
-        gray = np.asarray(Image.fromarray(pixels).convert("L"))
-        found = self._api().face_locations(gray, number_of_times_to_upsample=upsample)
+        # HOG on RGB: grayscale would be 20% faster but missed a face in ../shared/faces
+        # that RGB finds (docs/performance.md); a missed face is a potential leak
+        found = self._api().face_locations(pixels, number_of_times_to_upsample=upsample)
         return [(int(t), int(r), int(b), int(left)) for t, r, b, left in found]
 
     def encode(self, pixels: Pixels, boxes: list[RawBox]) -> list[Encoding]:
