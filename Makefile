@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DEMO_DIR := demo-work
 
-.PHONY: install test lint typecheck unit demo bench bench-matching bench-safety bench-speed clean
+.PHONY: install test lint typecheck unit demo bench bench-matching bench-safety bench-speed bench-memory clean
 
 install: $(STAMP)
 
@@ -42,8 +42,13 @@ bench-matching: install
 bench-safety: install
 	$(PY) bench/safety.py --faces $(SHARED)/faces
 
+# fotopoort against the face_recognition CLI on 60 camera-size photos (about 5 minutes)
 bench-speed: install
 	$(PY) bench/speed.py --faces $(SHARED)/faces
+
+# the memory target: fotopoort alone on 2,000 camera-size photos (about 25 minutes on 2 cores)
+bench-memory: install
+	$(PY) bench/speed.py --faces $(SHARED)/faces --photos 2000 --skip-peer --work bench-work/memory
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) demo-out .pytest_cache .mypy_cache .ruff_cache
