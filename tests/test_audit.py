@@ -9,7 +9,7 @@ import io
 import json
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ import pytest
 
 from fotopoort import __version__, actions
 from fotopoort.channels import Channel
-from fotopoort.config import load_policy
+from fotopoort.config import DEFAULT_THRESHOLDS, load_policy
 from fotopoort.store import Store
 
 from .conftest import Cli
@@ -103,7 +103,7 @@ def test_every_decision_is_appended_with_what_it_was_based_on(
         )
         assert (e["photo_sha256"], e["path"]) == (sha256(root / rel), str((root / rel).resolve()))
         assert (e["channel"], e["grp"], e["snapshot_sha256"]) == ("website", None, september)
-        assert e["thresholds"] == {"tolerance": 0.45, "margin": 0.05}
+        assert e["thresholds"] == asdict(DEFAULT_THRESHOLDS)
     pair = entries["daan_fatima.png"]
     assert pair["decision"] == "blocked"
     assert pair["faces"] == [
@@ -148,9 +148,14 @@ def test_the_audit_names_the_thresholds_a_decision_was_made_with(
     photo = make_photo(tmp_path / "kamp" / "stranger.png", [(STRANGER, 10)])
     registered("check", photo, "-c", "website")
     policy = registered.config.read_text(encoding="utf-8")
-    registered.config.write_text(policy.replace("tolerance: 0.45", "tolerance: 0.3"))
+    registered.config.write_text(
+        policy.replace(f"tolerance: {DEFAULT_THRESHOLDS.tolerance}", "tolerance: 0.3")
+    )
     registered("check", photo, "-c", "website")  # the same decision, under stricter matching
-    assert audit(registered)[-1]["thresholds"] == {"tolerance": 0.3, "margin": 0.05}
+    assert audit(registered)[-1]["thresholds"] == {
+        "tolerance": 0.3,
+        "margin": DEFAULT_THRESHOLDS.margin,
+    }
 
 
 # --- append-only, and forget ------------------------------------------------------------------

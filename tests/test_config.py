@@ -13,6 +13,7 @@ from fotopoort.channels import Channel
 from fotopoort.cli import app
 from fotopoort.config import (
     CONFIG_ENV,
+    DEFAULT_THRESHOLDS,
     Policy,
     did_you_mean,
     load_policy,
@@ -26,6 +27,7 @@ from .conftest import Cli
 from .test_consents import BIOMETRIC, CHANNEL_COLUMN, CHILD, DATE, DEMO_CSV, GROUP, NAME
 
 TEMPLATE = template_text()
+MARGIN_LINE = f"  margin: {DEFAULT_THRESHOLDS.margin:.2f}"
 MINIMAL = f"""\
 export:
   child_column: {CHILD}
@@ -72,7 +74,7 @@ def test_template_is_the_demo_schools_policy(tmp_path: Path) -> None:
     assert dict(policy.channels) == {ch: (label,) for ch, label in CHANNEL_COLUMN.items()}
     assert list(policy.channels) == list(Channel)
     assert policy.database == tmp_path.resolve() / "fotopoort.db"
-    assert (policy.thresholds.tolerance, policy.thresholds.margin) == (0.45, 0.05)
+    assert policy.thresholds == DEFAULT_THRESHOLDS
     detection = policy.detection
     assert (detection.max_side, detection.upsample, detection.min_face_px) == (2000, 1, 60)
     assert policy.max_pixels == 80_000_000
@@ -107,7 +109,7 @@ def test_minimal_policy_gets_the_defaults(tmp_path: Path) -> None:
     assert policy.export.date is None
     assert dict(policy.channels) == {Channel.PORTFOLIO: (CHANNEL_COLUMN[Channel.PORTFOLIO],)}
     assert policy.database == tmp_path.resolve() / "fotopoort.db"
-    assert (policy.thresholds.tolerance, policy.thresholds.margin) == (0.45, 0.05)
+    assert policy.thresholds == DEFAULT_THRESHOLDS
     assert (policy.detection.max_side, policy.detection.upsample) == (2000, 1)
     assert policy.detection.min_face_px == 60
     assert policy.max_pixels == 80_000_000
@@ -145,7 +147,7 @@ def test_a_channel_may_need_several_columns(tmp_path: Path) -> None:
 
 
 def test_labels_are_stripped_and_numbers_kept(tmp_path: Path) -> None:
-    text = edit("  tolerance: 0.45", "  tolerance: 0.4")
+    text = edit(f"  tolerance: {DEFAULT_THRESHOLDS.tolerance}", "  tolerance: 0.4")
     text = edit("  upsample: 1 ", "  upsample: 0 ", text)
     text = edit(
         f"  portfolio: {CHANNEL_COLUMN[Channel.PORTFOLIO]}", "  portfolio: '  Portfolio '", text
@@ -200,7 +202,7 @@ BAD = [
     typo("  name_column:", "  naam_column:", "export.naam_column", "name_column"),
     typo(WEBSITE, WEBSITE.replace("website", "websit"), "channels.websit", "website"),
     typo(WEBSITE, WEBSITE.replace("website", "facebook"), "channels.facebook", ""),
-    typo("  margin: 0.05", "  marge: 0.05", "matching.marge", "margin"),
+    typo(MARGIN_LINE, MARGIN_LINE.replace("margin", "marge"), "matching.marge", "margin"),
     typo("\nimages:", "\nvideo:", "video", ""),
     Bad(
         "duplicate",
@@ -246,7 +248,7 @@ BAD = [
         ],
     ),
     *values(
-        "  tolerance: 0.45",
+        f"  tolerance: {DEFAULT_THRESHOLDS.tolerance}",
         "matching.tolerance",
         [
             ("tolerance-empty", "", "must be a number"),
@@ -257,7 +259,7 @@ BAD = [
             ("tolerance-bad-float-tag", " !!float streng", ""),
         ],
     ),
-    *values("  margin: 0.05", "matching.margin", [("margin-unknown-tag", " !procent 5", "")]),
+    *values(MARGIN_LINE, "matching.margin", [("margin-unknown-tag", " !procent 5", "")]),
     *values(
         "  upsample: 1 ",
         "detection.upsample",
