@@ -22,7 +22,6 @@ Run: make bench-matching, or .venv/bin/python bench/matching.py --faces ../share
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import sys
@@ -36,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from _school import age_category, read_csv  # bench/ helpers shared with safety.py
 from fotopoort.config import DEFAULT_DETECTION, DEFAULT_MAX_PIXELS, DEFAULT_THRESHOLDS
 from fotopoort.errors import ImageError
 from fotopoort.faces import DetectedFace, DetectionSettings, DlibEngine, analyze
@@ -78,23 +78,6 @@ class Pair:
     same: bool
     category: str
     hard_case: str
-
-
-def age_category(age_group: str) -> str:
-    """Map extra.csv's age_group to adult / minor / synthetic_child."""
-    group = age_group.strip().lower()
-    if "synthetic" in group:
-        return "synthetic_child"
-    if group in {"child", "teen", "minor"}:
-        return "minor"
-    if group == "adult":
-        return "adult"
-    raise SystemExit(f"extra.csv: unknown age_group {age_group!r}; extend age_category()")
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def load_photos(faces_dir: Path) -> list[Photo]:
