@@ -232,7 +232,7 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from None
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = sqlite_utils.Database(conn)  # dict rows for queries that return whole rows
 
     def close(self) -> None:
         self.conn.close()
@@ -576,12 +576,8 @@ class Store:
                 "EXISTS (SELECT 1 FROM json_each(faces) WHERE json_extract(value, '$.child') = ?)"
             )
             args.append(child)
-        sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
-        cur = self.conn.execute(sql + " ORDER BY id", args)
-        names = [d[0] for d in cur.description]
         out = []
-        for row in cur:
-            entry = dict(zip(names, row, strict=True))
+        for entry in self.db["audit"].rows_where(" AND ".join(where) or None, args, order_by="id"):
             for key in ("reasons", "faces", "thresholds"):
                 entry[key] = json.loads(entry[key])
             out.append(entry)
