@@ -26,7 +26,15 @@ from .decide import (
 )
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import UsageError
-from .output import Checked, check_document, check_out_dir, photo_faces, sort_copies, write_json
+from .output import (
+    Checked,
+    check_document,
+    check_out_dir,
+    photo_faces,
+    reasons_json,
+    sort_copies,
+    write_json,
+)
 from .scan import (
     CheckedPhoto,
     EngineFactory,
@@ -139,10 +147,7 @@ def _record(
                 sha256=item.photo.sha256,
                 settings=key,
                 decision=item.decision.verdict.value,
-                reasons=[
-                    {"code": r.code.value, "child": r.child, "message": r.message}
-                    for r in item.decision.reasons
-                ],
+                reasons=reasons_json(item.decision.reasons),
                 faces=photo_faces(item.analysis),
                 snapshot_id=snapshot.id,
                 snapshot_sha256=snapshot.snapshot.sha256,

@@ -27,7 +27,7 @@ from .config import Policy, load_policy, resolve_config_path, write_template
 from .decide import ReasonCode, Verdict
 from .errors import ExitCode, FotopoortError, UsageError
 from .faces import DlibEngine
-from .output import check_document, summary
+from .output import check_document, reasons_json, summary
 from .scan import EngineFactory
 from .store import Store, exclusive_run
 
@@ -596,11 +596,9 @@ def _recheck_entry(r: actions.Rechecked) -> dict[str, Any]:
         "group": r.previous.group,
         "was": r.previous.basis,
         "decision": r.item.decision.verdict.value,
-        "reasons": [
-            {"code": x.code.value, "child": x.child, "message": x.message}
-            for x in r.item.decision.reasons
-            if x.code is not ReasonCode.CONSENT
-        ],
+        "reasons": reasons_json(
+            x for x in r.item.decision.reasons if x.code is not ReasonCode.CONSENT
+        ),
     }
 
 

@@ -10,13 +10,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .channels import Channel
-from .decide import Decision, FaceStatus, PhotoAnalysis, Verdict
+from .decide import Decision, FaceStatus, PhotoAnalysis, Reason, Verdict
 from .errors import UsageError
 from .scan import CheckedPhoto
 from .store import StoredSnapshot
@@ -65,14 +65,15 @@ def photo_faces(analysis: PhotoAnalysis) -> list[dict[str, Any]]:
     ]
 
 
+def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+    return [{"code": r.code.value, "child": r.child, "message": r.message} for r in reasons]
+
+
 def _photo_entry(item: Checked) -> dict[str, Any]:
     return {
         "path": item.photo.photo.rel,
         "decision": item.decision.verdict.value,
-        "reasons": [
-            {"code": r.code.value, "child": r.child, "message": r.message}
-            for r in item.decision.reasons
-        ],
+        "reasons": reasons_json(item.decision.reasons),
         "faces": photo_faces(item.analysis),
     }
 
