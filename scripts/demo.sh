@@ -24,6 +24,7 @@ run enroll "$demo/referentiefotos"
 run enrolled
 step "4. Sort the camp folder per channel (copies in $work/demo-out)"
 run sort "$demo/kamp" --out demo-out || test $? -eq 1   # 1: some photos are not allowed
+"$here/${VENV:-.venv}/bin/python" "$here/scripts/compare_expected.py" demo-out/report.json "$demo/expected.csv"
 step "5. What the website may not show"
 run check "$demo/kamp" --channel website || test $? -eq 1
 step "6. December: a new export (Daan withdrew website, Fatima now allows school)"
