@@ -317,3 +317,17 @@ def test_one_child_named_twice_in_a_photo_is_not_trusted(school: Cli, tmp_path: 
     photo = doc["photos"][0]
     assert photo["decision"] == "review"
     assert [f["status"] for f in photo["faces"]] == ["ambiguous", "ambiguous"]
+
+
+def test_resort_removes_copies_of_photos_no_longer_in_the_folder(
+    school: Cli, tmp_path: Path
+) -> None:
+    root = camp(tmp_path / "kamp")
+    out = tmp_path / "out"
+    school("sort", root, "--out", out, "-c", "website")
+    assert (out / "website" / "allowed" / "daan.png").exists()
+    (root / "daan.png").unlink()  # the school took it out of the camp folder
+    result = school("sort", root, "--out", out, "-c", "website")
+    assert "removed 1 copies of photos no longer in" in result.output
+    assert not (out / "website" / "allowed" / "daan.png").exists()
+    assert (out / "website" / "allowed" / "sub" / "liam.png").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,7 @@ def _record(
 class CheckRun:
     snapshot: StoredSnapshot
     results: dict[Channel, list[Checked]]
+    stale_copies_removed: int = 0  # sort: copies of photos no longer in the folder
 
     def any_not_allowed(self) -> bool:
         return any(
@@ -245,8 +246,7 @@ def sort(
         progress=progress,
         action="sort",
     )
-    for channel, items in run.results.items():
-        sort_copies(out, channel, items)
+    stale = sum(sort_copies(out, channel, items) for channel, items in run.results.items())
     write_json(
         out / "report.json",
         {
@@ -255,7 +255,7 @@ def sort(
             ]
         },
     )
-    return run
+    return replace(run, stale_copies_removed=stale)
 
 
 # --- recheck: what must come down after a consent change ---------------------------------

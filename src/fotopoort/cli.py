@@ -536,6 +536,11 @@ def sort_cmd(
             f"{counts['review']:>4} review",
             markup=False,
         )
+    if run.stale_copies_removed:
+        env.out.print(
+            f"removed {run.stale_copies_removed} copies of photos no longer in {path}",
+            markup=False,
+        )
     env.out.print(f"copies and report.json in {out}", markup=False)
     if run.any_not_allowed():
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))

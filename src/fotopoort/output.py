@@ -100,8 +100,12 @@ def check_out_dir(out: Path, sources: Sequence[Path]) -> None:
             raise UsageError(f"--out {out} must not be inside {src} (nor the other way round)")
 
 
-def sort_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> None:
-    """Copy each photo to OUT/<channel>/<decision>/<rel>; drop its copies under other decisions."""
+def sort_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> int:
+    """Copy each photo to OUT/<channel>/<decision>/<rel>; drop its copies under other decisions.
+
+    OUT/<channel> mirrors the folder: copies of photos that are no longer in it (deleted or
+    moved by the school) are removed too, so a script that uploads OUT/<channel>/allowed never
+    publishes a photo that was not checked this time. Returns how many such copies went."""
     for item in items:
         rel = item.photo.photo.rel
         verdict = item.decision.verdict
@@ -109,6 +113,15 @@ def sort_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> None:
             if other is not verdict:
                 (out / channel.value / other.value / rel).unlink(missing_ok=True)
         _copy_atomic(item.photo.photo.path, out / channel.value / verdict.value / rel)
+    current = {item.photo.photo.rel for item in items}
+    removed = 0
+    for verdict in Verdict:
+        folder = out / channel.value / verdict.value
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and path.relative_to(folder).as_posix() not in current:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
