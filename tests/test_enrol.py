@@ -27,18 +27,8 @@ from fotopoort.images import Pixels
 
 from .conftest import Cli
 from .fakes import Colour, FakeEngine, RawBox, encoding_of, make_photo
+from .test_consents import BIOMETRIC, CHILD, DAAN, FATIMA, LIAM, MILA, NOAH, SOPHIE, ZOE
 
-CHILD = "Leerlingnummer"
-BIOMETRIC = "Gezichtsherkenning fotoselectie"
-DAAN, FATIMA, SOPHIE, NOAH, ZOE, LIAM, MILA = (
-    "0100231",
-    "0100487",
-    "0100512",
-    "0100733",
-    "0100901",
-    "0101022",
-    "0101105",
-)
 RED, GREEN, BLUE = (200, 30, 30), (30, 160, 30), (30, 30, 200)
 GOOD_PX = 100  # enrolment needs faces of at least 80 px
 
