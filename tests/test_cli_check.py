@@ -331,3 +331,28 @@ def test_resort_removes_copies_of_photos_no_longer_in_the_folder(
     assert "removed 1 copies of photos no longer in" in result.output
     assert not (out / "website" / "allowed" / "daan.png").exists()
     assert (out / "website" / "allowed" / "sub" / "liam.png").exists()
+
+
+def test_videos_gifs_and_photos_without_suffix_are_never_skipped(
+    school: Cli, tmp_path: Path
+) -> None:
+    """`check DIR && upload DIR` must not pass over anything that may show a child."""
+    from PIL import Image
+
+    root = tmp_path / "kamp"
+    make_photo(root / "daan.png", [(COLOURS[DAAN], 10)])
+    (root / "film.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    (root / "clip").write_bytes(b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 64)  # a .mov, unnamed
+    Image.new("RGB", (40, 40), COLOURS[DAAN]).save(root / "anim.gif")
+    make_photo(root / "noah_no_suffix", [(COLOURS[NOAH], 10)])
+    (root / "readme.txt").write_text("not a photo")
+    result = school("check", root, "-c", "website", "--json")
+    assert result.exit_code == 1
+    got = {p["path"]: p for p in json.loads(result.stdout)["photos"]}
+    assert sorted(got) == ["anim.gif", "clip", "daan.png", "film.mp4", "noah_no_suffix"]
+    assert got["film.mp4"]["decision"] == "blocked"
+    assert "a video" in got["film.mp4"]["reasons"][0]["message"]
+    assert got["clip"]["decision"] == "blocked"
+    assert got["anim.gif"]["decision"] == "blocked"
+    assert got["noah_no_suffix"]["decision"] == "blocked"  # Noah: no consent
+    assert got["daan.png"]["decision"] == "allowed"

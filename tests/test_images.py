@@ -326,6 +326,7 @@ FORMATS: dict[str, tuple[Callable[[], bytes], str, Colour, int]] = {
         6,
     ),
     "bilevel-png": (lambda: encode(solid("1", 1), "PNG"), "PNG", (255, 255, 255), 0),
+    "bmp": (lambda: encode(solid("RGB", (10, 20, 30)), "BMP"), "BMP", (10, 20, 30), 0),
     # alpha is dropped: what is under a transparent pixel is still looked at
     "rgba-png-transparent": (
         lambda: encode(solid("RGBA", (10, 20, 30, 0)), "PNG"),

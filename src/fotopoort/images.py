@@ -22,10 +22,31 @@ from .errors import ImageError
 
 pillow_heif.register_heif_opener()
 
-SUPPORTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF"})
+SUPPORTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF", "BMP"})
+# Every file that may show a child is checked, and one fotopoort cannot check is blocked:
+# a GIF (several frames) or a video in a camp folder must never pass as "nothing to see".
 PHOTO_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".hif"}
+    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".hif", ".bmp"}
+    | {".gif"}
 )
+VIDEO_SUFFIXES = frozenset(
+    {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".3gp", ".mts", ".m2ts", ".wmv", ".mpg"}
+)
+_PHOTO_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
+_VIDEO_MAGIC = (b"\x1a\x45\xdf\xa3", b"\x30\x26\xb2\x75")  # Matroska/WebM, ASF/WMV
+
+
+def media_kind(head: bytes) -> str | None:
+    """ "photo", "video" or None, from a file's first 16 bytes."""
+    if head.startswith(_PHOTO_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "photo"
+    if head[4:8] == b"ftyp":
+        return "photo" if head[8:12] in _HEIF_BRANDS else "video"
+    if head.startswith(_VIDEO_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
+        return "video"
+    return None
+
 
 Pixels = npt.NDArray[np.uint8]
 
@@ -47,6 +68,8 @@ def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not data:
         raise ImageError("empty file")
+    if media_kind(data[:16]) == "video":
+        raise ImageError("a video: fotopoort checks photos only, so a person must check it")
     with warnings.catch_warnings():
         # Pillow warns about corrupt EXIF, truncated reads, palette transparency, ...: the file
         # either decodes whole below or is refused; our own pixel limit replaces its bomb check
@@ -66,7 +89,7 @@ def _decode(data: bytes, max_pixels: int, max_side: int | None) -> LoadedImage:
     with im:
         fmt = im.format or "unknown"
         if fmt not in SUPPORTED_FORMATS:
-            raise ImageError(f"unsupported image format {fmt}")
+            raise ImageError(f"unsupported image format {fmt}: a person must check it")
         width, height = im.size
         if width <= 0 or height <= 0:
             raise ImageError("image has no pixels")

@@ -18,15 +18,12 @@ from typing import Any
 from .decide import FaceResult, FaceStatus, PhotoAnalysis
 from .errors import ImageError, UsageError
 from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, analyze
-from .images import PHOTO_SUFFIXES, load_image
+from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, load_image, media_kind
 from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
 from .store import Store
 
 EngineFactory = Callable[[], FaceEngine]
 Progress = Callable[[int, int, str], None]  # (done, total, relative path)
-
-_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
-_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
 
 
 @dataclass(frozen=True)
@@ -54,19 +51,14 @@ class CheckedPhoto:
 
 
 def looks_like_photo(path: Path) -> bool:
-    """By name, or by content for files without a photo suffix."""
-    if path.suffix.lower() in PHOTO_SUFFIXES:
+    """A photo or a video, by name or by content: anything that may show a child."""
+    if path.suffix.lower() in PHOTO_SUFFIXES | VIDEO_SUFFIXES:
         return True
     try:
         with path.open("rb") as fh:
-            head = fh.read(16)
+            return media_kind(fh.read(16)) is not None
     except OSError:
         return False
-    if head.startswith(_MAGIC):
-        return True
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return True
-    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
 
 
 def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
