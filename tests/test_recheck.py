@@ -42,20 +42,13 @@ from .test_cli_check import (
     camp,
     school,
 )
+from .test_consents import BIOMETRIC, CHANNEL_COLUMN
 
 __all__ = ["school"]  # the fixture, imported so that pytest finds it here
 
 SEPTEMBER = "privacyvoorkeuren.csv"
 DECEMBER = "privacyvoorkeuren-december.csv"  # Daan withdrew website, Fatima now allows school
-COLUMN = {
-    "portfolio": "Onderwijsverslaggeving",
-    "stamgroep": "Beeldmateriaal stamgroep (Parro)",
-    "school": "Beeldmateriaal bouw en school",
-    "website": "Beeldmateriaal website en publiciteit",
-    "training": "Video interne training",
-    "research": "Onderzoek (intern en extern, geanonimiseerd)",
-    "biometric": "Gezichtsherkenning fotoselectie",
-}
+COLUMN = {ch.value: label for ch, label in CHANNEL_COLUMN.items()} | {"biometric": BIOMETRIC}
 
 Row = dict[str, str]
 # child -> {channel or "biometric": new value}, or None: the child left
