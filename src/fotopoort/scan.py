@@ -220,6 +220,8 @@ def scan(
     results: dict[int, CheckedPhoto] = {}
     todo: list[int] = []
     total = len(photos)
+    if progress:
+        progress(0, total, "")  # the bar knows its length before the first photo is hashed
     for i, photo in enumerate(photos):
         sha = _known_hash(store, photo)
         cached = store.cached_analysis(sha, key) if sha else None
