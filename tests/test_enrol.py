@@ -195,6 +195,18 @@ def check_camp(school: Cli, tmp_path: Path) -> None:
 # --- enrolling with the fake engine --------------------------------------------------------------
 
 
+def test_worker_pool_enrols_the_same_as_one_process(school: Cli, refdir: Path) -> None:
+    face(refdir / DAAN / "daan1.png", RED)
+    face(refdir / DAAN / "daan2.png", RED, x=200)
+    face(refdir / FATIMA / "fatima.png", GREEN)
+    face(refdir / FATIMA / "klein.png", GREEN, px=30)  # too small: skipped with its reason
+    face(refdir / LIAM / "liam.png", BLUE)
+    output = ok(school("enroll", refdir, "--jobs", "2"))  # 5 photos: a pool of 2 workers
+    assert references(school) == {DAAN: 2, FATIMA: 1, LIAM: 1}
+    assert "klein.png not used: face too small" in output
+    assert_no_encoding(output)
+
+
 def test_good_reference_photos_are_all_enrolled_with_their_face(school: Cli, refdir: Path) -> None:
     make_photo(refdir / DAAN / "groep.png", [(RED, 20), (BLUE, 200)], face_px=GOOD_PX)
     output = enrol_daan_and_fatima(school, refdir)

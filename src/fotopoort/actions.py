@@ -93,11 +93,20 @@ def enroll(
     store: Store,
     refdir: Path,
     engine_factory: EngineFactory,
+    *,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> EnrolReport:
     snapshot = store.require_snapshot().snapshot
     return enrol_folder(
-        refdir, snapshot, store, engine_factory(), policy.detection, policy.max_pixels, progress
+        refdir,
+        snapshot,
+        store,
+        engine_factory,
+        policy.detection,
+        policy.max_pixels,
+        jobs=jobs,
+        progress=progress,
     )
 
 

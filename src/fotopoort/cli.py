@@ -336,6 +336,17 @@ def consents_diff(
     env.out.print(f"{len(changes)} changes", markup=False)
 
 
+_JOBS_HELP = "Worker processes (default: all cores)."
+
+
+def _jobs(value: int | None) -> int:
+    if value is None:
+        return os.cpu_count() or 1
+    if value < 1:
+        raise UsageError("--jobs must be at least 1")
+    return value
+
+
 # --- enrolment ------------------------------------------------------------------------------
 
 
@@ -345,6 +356,7 @@ def enroll(
     refdir: Annotated[
         Path, typer.Argument(help="A folder with one folder per leerlingnummer of photos.")
     ],
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
 ) -> None:
     """Enrol children from reference photos: only those with face-recognition consent (Ja).
 
@@ -354,7 +366,9 @@ def enroll(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store, _progress(env, "enrolling") as progress:
-        report = actions.enroll(policy, store, refdir, env.engine_factory, progress)
+        report = actions.enroll(
+            policy, store, refdir, env.engine_factory, jobs=_jobs(jobs), progress=progress
+        )
     for entry, why in report.ignored:
         env.err.print(f"ignored {entry}: {why}", markup=False)
     enrolled = skipped = 0
@@ -412,16 +426,6 @@ def forget(
 
 
 # --- check and sort -------------------------------------------------------------------------
-
-_JOBS_HELP = "Worker processes (default: all cores)."
-
-
-def _jobs(value: int | None) -> int:
-    if value is None:
-        return os.cpu_count() or 1
-    if value < 1:
-        raise UsageError("--jobs must be at least 1")
-    return value
 
 
 @app.command()

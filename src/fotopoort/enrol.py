@@ -7,9 +7,11 @@ opened: nothing about it is computed or stored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .consents import ConsentSnapshot
 from .errors import ImageError, UsageError
@@ -48,9 +50,11 @@ def enrol_folder(
     refdir: Path,
     snapshot: ConsentSnapshot,
     store: Store,
-    engine: FaceEngine,
+    engine_factory: Callable[[], FaceEngine],
     detection: DetectionSettings,
     max_pixels: int,
+    *,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> EnrolReport:
     if not refdir.is_dir():
@@ -63,50 +67,83 @@ def enrol_folder(
     )
     entries = sorted(p for p in refdir.iterdir() if not p.name.startswith("."))
     ignored = tuple((p.name, "not a folder") for p in entries if not p.is_dir())
-    folders = [p for p in entries if p.is_dir()]
-    outcomes = []
-    for n, folder in enumerate(folders, start=1):
-        child = folder.name
-        consent = snapshot.children.get(child)
-        outcome = ChildOutcome(child, consent.first_name if consent else "")
+    outcomes: list[ChildOutcome] = []
+    todo: list[tuple[ChildOutcome, Path, str]] = []  # (child, photo, sha256) to analyse
+    for folder in (p for p in entries if p.is_dir()):
+        consent = snapshot.children.get(folder.name)
+        outcome = ChildOutcome(folder.name, consent.first_name if consent else "")
+        outcomes.append(outcome)
         if consent is None:
             outcome.skipped_why = "not in the consent export"
         elif not consent.biometric:
             outcome.skipped_why = "no consent for face recognition"
         else:
-            _enrol_child(folder, outcome, store, engine, settings, max_pixels)
-        outcomes.append(outcome)
+            todo += _plan_child(folder, outcome, store)
+    results = _analyse([photo for _, photo, _ in todo], engine_factory, settings, max_pixels, jobs)
+    for n, ((outcome, photo, sha), result) in enumerate(zip(todo, results, strict=True), 1):
+        if isinstance(result, str):
+            outcome.skipped_photos.append((photo.name, result))
+        else:
+            store.add_reference(outcome.child, sha, photo.name, result)
+            outcome.enrolled += 1
         if progress:
-            progress(n, len(folders), child)
+            progress(n, len(todo), outcome.child)
+    for outcome in outcomes:
+        nothing = not (outcome.enrolled or outcome.already or outcome.skipped_photos)
+        if outcome.skipped_why is None and nothing:
+            outcome.skipped_why = "no reference photos in its folder"
     return EnrolReport(tuple(outcomes), ignored)
 
 
-def _enrol_child(
-    folder: Path,
-    outcome: ChildOutcome,
-    store: Store,
-    engine: FaceEngine,
-    settings: DetectionSettings,
-    max_pixels: int,
-) -> None:
-    photos = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    for photo in photos:
+def _plan_child(
+    folder: Path, outcome: ChildOutcome, store: Store
+) -> list[tuple[ChildOutcome, Path, str]]:
+    """The child's photos that still need analysing; the others are counted or skipped."""
+    todo = []
+    for photo in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         if not looks_like_photo(photo):
             outcome.skipped_photos.append((photo.name, "not a photo"))
             continue
-        data = photo.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
+        sha = hashlib.sha256(photo.read_bytes()).hexdigest()
         if store.has_reference(outcome.child, sha):
             outcome.already += 1
-            continue
-        why = _reference_problem(data, engine, settings, max_pixels)
-        if isinstance(why, str):
-            outcome.skipped_photos.append((photo.name, why))
-            continue
-        store.add_reference(outcome.child, sha, photo.name, why)
-        outcome.enrolled += 1
-    if not outcome.enrolled and not outcome.already and not outcome.skipped_photos:
-        outcome.skipped_why = "no reference photos in its folder"
+        else:
+            todo.append((outcome, photo, sha))
+    return todo
+
+
+_POOL_FROM = 4  # fewer photos than this are not worth starting worker processes for
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(
+    factory: Callable[[], FaceEngine], settings: DetectionSettings, max_pixels: int
+) -> None:
+    _worker.update(engine=factory(), settings=settings, max_pixels=max_pixels)
+
+
+def _worker_reference(photo: Path) -> Encoding | str:
+    try:
+        data = photo.read_bytes()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    return _reference_problem(data, _worker["engine"], _worker["settings"], _worker["max_pixels"])
+
+
+def _analyse(
+    photos: list[Path],
+    factory: Callable[[], FaceEngine],
+    settings: DetectionSettings,
+    max_pixels: int,
+    jobs: int,
+) -> Iterator[Encoding | str]:
+    if jobs <= 1 or len(photos) < _POOL_FROM:
+        _init_worker(factory, settings, max_pixels)
+        yield from (_worker_reference(p) for p in photos)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(min(jobs, len(photos)), _init_worker, (factory, settings, max_pixels)) as pool:
+        yield from pool.imap(_worker_reference, photos)
 
 
 def _reference_problem(
