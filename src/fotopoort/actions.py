@@ -43,7 +43,6 @@ from .scan import (
     analysis_from_json,
     find_photos,
     scan,
-    settings_key,
 )
 from .store import DecisionRecord, ImportOutcome, PreviousDecision, Store, StoredSnapshot
 
@@ -140,7 +139,7 @@ def _record(
     store: Store,
     policy: Policy,
     snapshot: StoredSnapshot,
-    items: Sequence[tuple[Channel, str | None, Checked, str]],
+    items: Sequence[tuple[Channel, str | None, Checked]],
     action: str,
     actor: str = "fotopoort",
     note: str | None = None,
@@ -154,7 +153,7 @@ def _record(
                 channel=ch.value,
                 group=group,
                 sha256=item.photo.sha256,
-                settings=key,
+                settings=item.photo.settings,
                 decision=item.decision.verdict.value,
                 reasons=reasons_json(item.decision.reasons),
                 faces=photo_faces(item.analysis),
@@ -165,7 +164,7 @@ def _record(
                 actor=actor,
                 note=note,
             )
-            for ch, group, item, key in items
+            for ch, group, item in items
             if item.photo.sha256 is not None
         ]
     )
@@ -215,7 +214,6 @@ def check(
     photos = find_photos(paths)
     settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels)
     checked = scan(photos, store, engine_factory, settings, jobs=jobs, progress=progress)
-    key = settings_key(engine_factory(), settings, store)
     results: dict[Channel, list[Checked]] = {}
     records = []
     for ch in channels:
@@ -224,7 +222,7 @@ def check(
             analysis, decision = _decide(store, photo, snapshot.snapshot, ch, group)
             item = Checked(photo, decision, analysis)
             results[ch].append(item)
-            records.append((ch, group, item, key))
+            records.append((ch, group, item))
     _record(store, policy, snapshot, records, action)
     return CheckRun(snapshot, results)
 
@@ -314,7 +312,6 @@ def recheck(
     snapshot = store.require_snapshot()
     previous = store.previous_decisions(channel.value if channel else None)
     settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels)
-    key = settings_key(engine_factory(), settings, store)
     latest = {p.path: p for p in previous}
     still_there = [
         PhotoFile(Path(path), p.rel) for path, p in latest.items() if Path(path).is_file()
@@ -327,13 +324,12 @@ def recheck(
     for prev in previous:
         # the photo as it is now (a changed file is judged on its new content); a photo that
         # is gone is judged on the analysis of the content that was decided
-        fresh = scanned.get(prev.path)
-        photo = fresh or _from_cache(store, prev)
+        photo = scanned.get(prev.path) or _from_cache(store, prev)
         ch = Channel(prev.channel)
         analysis, decision = _decide(store, photo, snapshot.snapshot, ch, prev.group)
         item = Checked(photo, decision, analysis)
         items.append(Rechecked(prev, item))
-        records.append((ch, prev.group, item, key if fresh else prev.settings))
+        records.append((ch, prev.group, item))
     _record(store, policy, snapshot, records, "recheck")
     return RecheckRun(snapshot, items)
 
@@ -343,8 +339,8 @@ def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:
     cached = store.cached_analysis(prev.sha256, prev.settings)
     if cached is None:
         gone = PhotoAnalysis((), "the photo changed or is gone, and its analysis was deleted")
-        return CheckedPhoto(photo, prev.sha256, gone, cached=False)
-    return CheckedPhoto(photo, prev.sha256, analysis_from_json(cached), cached=True)
+        return CheckedPhoto(photo, prev.sha256, gone, prev.settings)
+    return CheckedPhoto(photo, prev.sha256, analysis_from_json(cached), prev.settings)
 
 
 # --- review --------------------------------------------------------------------------------
@@ -383,7 +379,7 @@ def _redecide(
         analysis, decision = _decide(store, photo, snapshot.snapshot, ch, prev.group)
         item = Checked(photo, decision, analysis)
         out.append(item)
-        records.append((ch, prev.group, item, prev.settings))
+        records.append((ch, prev.group, item))
     _record(store, policy, snapshot, records, "review", actor=actor, note=note or None)
     return out
 

@@ -7,8 +7,7 @@ opened: nothing about it is computed or stored.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from .errors import ImageError, UsageError
 from .faces import DetectionSettings, FaceEngine, analyze
 from .images import load_image
 from .matching import Encoding
-from .scan import looks_like_photo
+from .scan import looks_like_photo, map_in_workers
 from .store import Store
 
 # References are analysed with at least one upsampling pass, so that a second, smaller face
@@ -79,8 +78,13 @@ def enrol_folder(
             outcome.skipped_why = "no consent for face recognition"
         else:
             todo += _plan_child(folder, outcome, store)
-    results = _analyse([photo for _, photo, _ in todo], engine_factory, settings, max_pixels, jobs)
-    for n, ((outcome, photo, sha), result) in enumerate(zip(todo, results, strict=True), 1):
+    setup = (engine_factory, settings, max_pixels)
+    paths = [photo for _, photo, _ in todo]
+    analysed = map_in_workers(
+        _worker_reference, paths, _init_worker, setup, jobs, pool_from=_POOL_FROM
+    )
+    for n, (i, result) in enumerate(analysed, start=1):
+        outcome, photo, sha = todo[i]
         if isinstance(result, str):
             outcome.skipped_photos.append((photo.name, result))
         else:
@@ -89,6 +93,7 @@ def enrol_folder(
         if progress:
             progress(n, len(todo), outcome.child)
     for outcome in outcomes:
+        outcome.skipped_photos.sort()  # workers finish in any order; reports do not
         nothing = not (outcome.enrolled or outcome.already or outcome.skipped_photos)
         if outcome.skipped_why is None and nothing:
             outcome.skipped_why = "no reference photos in its folder"
@@ -128,22 +133,6 @@ def _worker_reference(photo: Path) -> Encoding | str:
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
     return _reference_problem(data, _worker["engine"], _worker["settings"], _worker["max_pixels"])
-
-
-def _analyse(
-    photos: list[Path],
-    factory: Callable[[], FaceEngine],
-    settings: DetectionSettings,
-    max_pixels: int,
-    jobs: int,
-) -> Iterator[Encoding | str]:
-    if jobs <= 1 or len(photos) < _POOL_FROM:
-        _init_worker(factory, settings, max_pixels)
-        yield from (_worker_reference(p) for p in photos)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(min(jobs, len(photos)), _init_worker, (factory, settings, max_pixels)) as pool:
-        yield from pool.imap(_worker_reference, photos)
 
 
 def _reference_problem(

@@ -12,8 +12,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .decide import FaceResult, FaceStatus, PhotoAnalysis
 from .errors import ImageError, UsageError
@@ -23,6 +24,8 @@ from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
 from .store import Store
 
 EngineFactory = Callable[[], FaceEngine]
+T = TypeVar("T")
+R = TypeVar("R")
 Progress = Callable[[int, int, str], None]  # (done, total, relative path)
 
 
@@ -44,7 +47,7 @@ class CheckedPhoto:
     photo: PhotoFile
     sha256: str | None  # None when the file could not be read at all
     analysis: PhotoAnalysis
-    cached: bool
+    settings: str  # the cache key of the analysis: engine, detection, thresholds, enrolments
 
 
 # --- finding photos -------------------------------------------------------------------------
@@ -215,8 +218,7 @@ def scan(
     progress: Progress | None = None,
 ) -> list[CheckedPhoto]:
     """Analyse every photo, from the cache where possible. Results in the order of `photos`."""
-    probe = engine_factory()
-    key = settings_key(probe, settings, store)
+    key = settings_key(engine_factory(), settings, store)
     results: dict[int, CheckedPhoto] = {}
     todo: list[int] = []
     total = len(photos)
@@ -226,51 +228,45 @@ def scan(
         sha = _known_hash(store, photo)
         cached = store.cached_analysis(sha, key) if sha else None
         if cached is not None and sha is not None:
-            results[i] = CheckedPhoto(photo, sha, analysis_from_json(cached), cached=True)
+            results[i] = CheckedPhoto(photo, sha, analysis_from_json(cached), key)
             if progress:
                 progress(len(results), total, photo.rel)
         else:
             todo.append(i)
-    references = store.reference_encodings()
-    for i, (sha, data) in _run(
-        [photos[i].path for i in todo], todo, engine_factory, probe, references, settings, jobs
-    ):
+    setup = (engine_factory, store.reference_encodings(), settings)
+    paths = [photos[i].path for i in todo]
+    for n, (sha, data) in map_in_workers(_work, paths, _init_worker, setup, jobs):
+        i = todo[n]
         if sha is not None:
             store.remember_analysis(sha, key, data)
-        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), cached=False)
+        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), key)
         if progress:
             progress(len(results), total, photos[i].rel)
     return [results[i] for i in range(total)]
 
 
-def _run(
-    paths: list[Path],
-    indices: list[int],
-    factory: EngineFactory,
-    engine: FaceEngine,
-    references: dict[str, list[Encoding]],
-    settings: ScanSettings,
+def map_in_workers(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
     jobs: int,
-) -> Iterator[tuple[int, tuple[str | None, dict[str, Any]]]]:
-    if not paths:
+    *,
+    pool_from: int = 2,
+) -> Iterator[tuple[int, R]]:
+    """(index, func(item)) for every item, each as soon as it is done. In this process with one
+    job or fewer than `pool_from` items; otherwise in `jobs` spawned workers, each set up once by
+    `initializer` and replaced after 200 items (bounded memory in long nightly runs)."""
+    if not items:
         return
-    if jobs <= 1 or len(paths) == 1:
-        _worker.update(engine=engine, gallery=Gallery(references), settings=settings)
-        for i, path in zip(indices, paths, strict=True):
-            yield i, _work(path)
+    if jobs <= 1 or len(items) < pool_from:
+        initializer(*initargs)
+        yield from ((i, func(item)) for i, item in enumerate(items))
         return
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(
-        processes=min(jobs, len(paths)),
-        initializer=_init_worker,
-        initargs=(factory, references, settings),
-        maxtasksperchild=200,  # bounds memory growth in long nightly runs
-    ) as pool:
-        order = dict(enumerate(indices))
-        for n, result in pool.imap_unordered(_indexed_work, list(enumerate(paths))):
-            yield order[n], result
+    with ctx.Pool(min(jobs, len(items)), initializer, initargs, maxtasksperchild=200) as pool:
+        yield from pool.imap_unordered(partial(_indexed, func), enumerate(items))
 
 
-def _indexed_work(item: tuple[int, Path]) -> tuple[int, tuple[str | None, dict[str, Any]]]:
-    n, path = item
-    return n, _work(path)
+def _indexed(func: Callable[[T], R], item: tuple[int, T]) -> tuple[int, R]:
+    return item[0], func(item[1])
