@@ -163,15 +163,34 @@ def test_missing_path_and_missing_snapshot_exit_2(cli: Cli, tmp_path: Path) -> N
     assert missing.exit_code == 2 and "no such file" in missing.stderr
 
 
-def test_symlinks_are_not_followed_out_of_path(school: Cli, tmp_path: Path) -> None:
+def test_symlinks_out_of_path_and_fifos_are_listed_as_blocked(school: Cli, tmp_path: Path) -> None:
     root = tmp_path / "kamp"
     make_photo(root / "daan.png", [(COLOURS[DAAN], 10)])
     outside = make_photo(tmp_path / "elsewhere" / "noah.png", [(COLOURS[NOAH], 10)])
     (root / "link.png").symlink_to(outside)
     (root / "linkdir").symlink_to(outside.parent)
     (root / "inside.png").symlink_to(root / "daan.png")
-    doc = json.loads(school("check", root, "-c", "website", "--json").stdout)
-    assert sorted(decisions(doc)) == ["daan.png", "inside.png"]
+    os.mkfifo(root / "pipe.jpg")
+    result = school("check", root, "-c", "website", "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert decisions(doc) == {
+        "daan.png": "allowed",
+        "inside.png": "allowed",
+        "link.png": "blocked",
+        "linkdir": "blocked",
+        "pipe.jpg": "blocked",
+    }
+    why = {p["path"]: p["reasons"][0]["message"] for p in doc["photos"]}
+    assert "outside PATH" in why["link.png"] and "outside PATH" in why["linkdir"]
+    assert "not a regular file" in why["pipe.jpg"]
+    out = tmp_path / "out"
+    school("sort", root, "--out", out, "-c", "website")
+    assert sorted(p.name for p in (out / "website" / "allowed").iterdir()) == [
+        "daan.png",
+        "inside.png",
+    ]
+    assert not (out / "website" / "blocked").exists()  # nothing from outside is copied
 
 
 def tree_digest(root: Path) -> dict[str, tuple[str, int]]:

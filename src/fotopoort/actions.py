@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import faults
 from .channels import Channel
 from .config import Policy
 from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_export
@@ -32,9 +34,9 @@ from .output import (
     check_out_dir,
     photo_faces,
     reasons_json,
-    sort_copies,
     write_json,
 )
+from .publish import clear_temp, place_copies, take_down
 from .scan import (
     CheckedPhoto,
     EngineFactory,
@@ -42,6 +44,7 @@ from .scan import (
     ScanSettings,
     analysis_from_json,
     find_photos,
+    readable,
     scan,
 )
 from .store import DecisionRecord, ImportOutcome, PreviousDecision, Store, StoredSnapshot
@@ -143,13 +146,15 @@ def _record(
     action: str,
     actor: str = "fotopoort",
     note: str | None = None,
+    *,
+    provisional: bool = False,
 ) -> None:
     t = policy.thresholds
     store.record_decisions(
         [
             DecisionRecord(
-                path=str(item.photo.photo.path.resolve()),
-                rel=item.photo.photo.rel,
+                path=_stored_path(item.photo.photo),
+                rel=item.photo.photo.shown,
                 channel=ch.value,
                 group=group,
                 sha256=item.photo.sha256,
@@ -166,8 +171,13 @@ def _record(
             )
             for ch, group, item in items
             if item.photo.sha256 is not None
-        ]
+        ],
+        provisional=provisional,
     )
+
+
+def _stored_path(photo: PhotoFile) -> str:
+    return readable(str(photo.path.resolve()))
 
 
 # --- check and sort ----------------------------------------------------------------------
@@ -208,6 +218,7 @@ def check(
     jobs: int = 1,
     progress: Progress | None = None,
     action: str = "check",
+    provisional: bool = False,
 ) -> CheckRun:
     snapshot = store.require_snapshot()
     _require_group(snapshot, group)
@@ -223,7 +234,9 @@ def check(
             item = Checked(photo, decision, analysis)
             results[ch].append(item)
             records.append((ch, group, item))
-    _record(store, policy, snapshot, records, action)
+    faults.checkpoint("decided")
+    _record(store, policy, snapshot, records, action, provisional=provisional)
+    faults.checkpoint("recorded")
     return CheckRun(snapshot, results)
 
 
@@ -242,6 +255,10 @@ def sort(
     if not source.is_dir():
         raise UsageError(f"{source}: not a folder")
     check_out_dir(out, [source])
+    # The decisions are recorded first, but provisionally: a photo allowed before keeps
+    # "allowed" as its basis (the take-down list still names it) until its copy is gone, and
+    # a photo allowed now gets that basis before its copy exists. An interrupted sort can thus
+    # leave recheck naming too much, never too little.
     run = check(
         policy,
         store,
@@ -252,17 +269,58 @@ def sort(
         jobs=jobs,
         progress=progress,
         action="sort",
+        provisional=True,
     )
-    stale = sum(sort_copies(out, channel, items) for channel, items in run.results.items())
-    write_json(
-        out / "report.json",
-        {
-            "channels": [
-                check_document(ch, run.snapshot, items) for ch, items in run.results.items()
-            ]
-        },
+    clear_temp(out)
+    stale = 0
+    results: dict[Channel, list[Checked]] = {}
+    for channel, items in run.results.items():
+        stale += take_down(out, channel, items)
+        faults.checkpoint("taken-down", channel.value)
+        results[channel] = place_copies(out, channel, items)
+        faults.checkpoint("copied", channel.value)
+    clear_temp(out)
+    changed = [
+        (ch, group, after)
+        for ch in results
+        for before, after in zip(run.results[ch], results[ch], strict=True)
+        if after is not before
+    ]
+    write_json(out / "report.json", _report(out, policy, run.snapshot, results))
+    faults.checkpoint("reported")
+    _record(store, policy, run.snapshot, changed, "sort")  # changed while it was checked
+    store.settle_basis(
+        [
+            (_stored_path(item.photo.photo), ch.value, group)
+            for ch, items in results.items()
+            for item in items
+            if item.photo.sha256 is not None
+        ]
     )
-    return replace(run, stale_copies_removed=stale)
+    faults.checkpoint("settled")
+    return replace(run, results=results, stale_copies_removed=stale)
+
+
+def _report(
+    out: Path, policy: Policy, snapshot: StoredSnapshot, results: dict[Channel, list[Checked]]
+) -> dict[str, Any]:
+    """report.json covers what OUT holds: channels not sorted this time keep their entries
+    from the report before, as long as their folders are there."""
+    documents = {ch.value: check_document(ch, snapshot, items) for ch, items in results.items()}
+    try:
+        before = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        kept = [
+            doc
+            for doc in before["channels"]
+            if doc["channel"] not in documents
+            and doc["channel"] in {ch.value for ch in policy.channels}
+            and (out / doc["channel"]).is_dir()
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        kept = []
+    order = [ch.value for ch in policy.channels]
+    every = [*documents.values(), *kept]
+    return {"channels": sorted(every, key=lambda d: order.index(d["channel"]))}
 
 
 # --- recheck: what must come down after a consent change ---------------------------------

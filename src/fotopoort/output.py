@@ -1,14 +1,14 @@
-"""Reports (JSON) and sorting copies into OUT/<channel>/<decision>/<relative path>.
+"""Reports (JSON) for check and sort.
 
 Originals are only ever read. Every file written here goes to a temporary name in the target
-folder first and is renamed into place, so an interrupted run leaves no half files.
+folder first and is renamed into place, so an interrupted run leaves no half files. The copies
+themselves are made by publish.py.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,7 +71,7 @@ def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
 
 def _photo_entry(item: Checked) -> dict[str, Any]:
     return {
-        "path": item.photo.photo.rel,
+        "path": item.photo.photo.shown,
         "decision": item.decision.verdict.value,
         "reasons": reasons_json(item.decision.reasons),
         "faces": photo_faces(item.analysis),
@@ -98,43 +98,3 @@ def check_out_dir(out: Path, sources: Sequence[Path]) -> None:
         src_r = src.resolve()
         if out_r == src_r or out_r.is_relative_to(src_r) or src_r.is_relative_to(out_r):
             raise UsageError(f"--out {out} must not be inside {src} (nor the other way round)")
-
-
-def sort_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> int:
-    """Copy each photo to OUT/<channel>/<decision>/<rel>; drop its copies under other decisions.
-
-    OUT/<channel> mirrors the folder: copies of photos that are no longer in it (deleted or
-    moved by the school) are removed too, so a script that uploads OUT/<channel>/allowed never
-    publishes a photo that was not checked this time. Returns how many such copies went."""
-    for item in items:
-        rel = item.photo.photo.rel
-        verdict = item.decision.verdict
-        for other in Verdict:
-            if other is not verdict:
-                (out / channel.value / other.value / rel).unlink(missing_ok=True)
-        _copy_atomic(item.photo.photo.path, out / channel.value / verdict.value / rel)
-    current = {item.photo.photo.rel for item in items}
-    removed = 0
-    for verdict in Verdict:
-        folder = out / channel.value / verdict.value
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and path.relative_to(folder).as_posix() not in current:
-                path.unlink()
-                removed += 1
-    return removed
-
-
-def _copy_atomic(src: Path, dst: Path) -> None:
-    if dst.exists():
-        s, d = src.stat(), dst.stat()
-        if s.st_size == d.st_size and s.st_mtime_ns == d.st_mtime_ns:
-            return  # already the same copy
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copy2(src, tmp)  # content and timestamps
-        Path(tmp).replace(dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

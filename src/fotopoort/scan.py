@@ -8,19 +8,20 @@ next run resumes. Progress is reported through a callback; nothing here prints.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import faults
 from .decide import FaceResult, FaceStatus, PhotoAnalysis
 from .errors import ImageError, UsageError
 from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, analyze
 from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, load_image, media_kind
 from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
+from .pool import run_pool
 from .store import Store
 
 EngineFactory = Callable[[], FaceEngine]
@@ -32,7 +33,29 @@ Progress = Callable[[int, int, str], None]  # (done, total, relative path)
 @dataclass(frozen=True)
 class PhotoFile:
     path: Path
-    rel: str  # relative to the PATH the user gave, '/'-separated
+    rel: str  # relative to the PATH the user gave, '/'-separated (undecodable bytes escaped)
+    root: Path | None = None  # the PATH it was found under (resolved): links must stay inside
+    problem: str | None = None  # why it cannot be checked (a link out of PATH, a FIFO, ...)
+
+    @property
+    def shown(self) -> str:
+        """`rel` as text that can be printed, stored and written to JSON."""
+        return readable(self.rel)
+
+
+def readable(name: str) -> str:
+    """A file name that is not valid UTF-8, with its odd bytes as \\xNN escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def outside_root(photo: PhotoFile) -> bool:
+    """A link that (now) resolves outside the PATH the photo was found under."""
+    if photo.root is None:
+        return False
+    try:
+        return not photo.path.resolve(strict=True).is_relative_to(photo.root)
+    except (OSError, RuntimeError):
+        return True
 
 
 @dataclass(frozen=True)
@@ -65,7 +88,9 @@ def looks_like_photo(path: Path) -> bool:
 
 
 def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
-    """Every photo under `paths`: hidden entries skipped, symlinks never followed out of a PATH."""
+    """Every photo under `paths`, hidden entries skipped. An entry that cannot be checked (a
+    link out of PATH, a FIFO, a device) is listed with its problem, never silently left out:
+    an upload step that follows links would publish it unchecked."""
     found: list[PhotoFile] = []
     for given in paths:
         if not given.exists():
@@ -73,18 +98,40 @@ def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
         if given.is_file():
             found.append(PhotoFile(given, given.name))
             continue
+        if not given.is_dir():
+            found.append(PhotoFile(given, given.name, problem="not a regular file"))
+            continue
         root = given.resolve()
         for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+            for name in [d for d in dirnames if not d.startswith(".")]:
+                path = Path(dirpath) / name
+                if path.is_symlink() and outside_root(PhotoFile(path, "", root)):
+                    rel = path.relative_to(given).as_posix()
+                    found.append(PhotoFile(path, rel, root, "a link to a folder outside PATH"))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
                 path = Path(dirpath) / name
-                if path.is_symlink() and not path.resolve().is_relative_to(root):
-                    continue
-                if path.is_file() and looks_like_photo(path):
-                    found.append(PhotoFile(path, path.relative_to(given).as_posix()))
+                entry = PhotoFile(path, path.relative_to(given).as_posix(), root)
+                problem = _entry_problem(entry)
+                if problem is not None:
+                    found.append(replace(entry, problem=problem))
+                elif looks_like_photo(path):
+                    found.append(entry)
     return found
+
+
+def _entry_problem(entry: PhotoFile) -> str | None:
+    try:
+        mode = entry.path.stat().st_mode
+    except OSError:
+        return "a broken link" if entry.path.is_symlink() else "cannot be read"
+    if outside_root(entry):
+        return "a link to a file outside PATH"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, socket or device)"
+    return None
 
 
 # --- analysing one photo (runs in a worker) ------------------------------------------------
@@ -171,6 +218,7 @@ def _init_worker(
 
 
 def _work(path: Path) -> tuple[str | None, dict[str, Any]]:
+    faults.checkpoint("analyse", path.name)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -191,21 +239,24 @@ def settings_key(engine: FaceEngine, settings: ScanSettings, store: Store) -> st
     )
 
 
-def _known_hash(store: Store, photo: PhotoFile) -> str | None:
-    """The content hash, from the cache when size, mtime and inode are unchanged."""
+def _content_hash(photo: PhotoFile) -> str | None:
+    """The sha256 of the bytes there now. Always read: a file rewritten with the same size and
+    mtime must not pass on the hash of what was there before (the cache saves decoding only)."""
+    h = hashlib.sha256()
     try:
-        st = photo.path.stat()
+        with photo.path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
     except OSError:
         return None
-    key = str(photo.path.resolve())
-    sha = store.cached_hash(key, st.st_size, st.st_mtime_ns, st.st_ino)
-    if sha is None:
-        try:
-            sha = hashlib.sha256(photo.path.read_bytes()).hexdigest()
-        except OSError:
-            return None
-        store.remember_hash(key, st.st_size, st.st_mtime_ns, st.st_ino, sha)
-    return sha
+    return h.hexdigest()
+
+
+_WORKER_DIED = "the worker process analysing it stopped (killed, or out of memory?)"
+
+
+def _dead(path: Path) -> tuple[str | None, dict[str, Any]]:
+    return None, analysis_to_json(PhotoAnalysis((), _WORKER_DIED))
 
 
 def scan(
@@ -225,7 +276,10 @@ def scan(
     if progress:
         progress(0, total, "")  # the bar knows its length before the first photo is hashed
     for i, photo in enumerate(photos):
-        sha = _known_hash(store, photo)
+        if photo.problem is not None:
+            results[i] = CheckedPhoto(photo, None, PhotoAnalysis((), photo.problem), key)
+            continue
+        sha = _content_hash(photo)
         cached = store.cached_analysis(sha, key) if sha else None
         if cached is not None and sha is not None:
             results[i] = CheckedPhoto(photo, sha, analysis_from_json(cached), key)
@@ -235,7 +289,7 @@ def scan(
             todo.append(i)
     setup = (engine_factory, store.reference_encodings(), settings)
     paths = [photos[i].path for i in todo]
-    for n, (sha, data) in map_in_workers(_work, paths, _init_worker, setup, jobs):
+    for n, (sha, data) in map_in_workers(_work, paths, _init_worker, setup, jobs, on_dead=_dead):
         i = todo[n]
         if sha is not None:
             store.remember_analysis(sha, key, data)
@@ -253,20 +307,19 @@ def map_in_workers(
     jobs: int,
     *,
     pool_from: int = 2,
+    on_dead: Callable[[T], R] | None = None,
 ) -> Iterator[tuple[int, R]]:
     """(index, func(item)) for every item, each as soon as it is done. In this process with one
-    job or fewer than `pool_from` items; otherwise in `jobs` spawned workers, each set up once by
-    `initializer` and replaced after 200 items (bounded memory in long nightly runs)."""
+    job or fewer than `pool_from` items; otherwise in `jobs` spawned workers (pool.run_pool).
+    An item whose worker dies twice gets `on_dead(item)`; without `on_dead` the run fails."""
     if not items:
         return
     if jobs <= 1 or len(items) < pool_from:
         initializer(*initargs)
         yield from ((i, func(item)) for i, item in enumerate(items))
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(min(jobs, len(items)), initializer, initargs, maxtasksperchild=200) as pool:
-        yield from pool.imap_unordered(partial(_indexed, func), enumerate(items))
+    yield from run_pool(func, items, initializer, initargs, jobs, on_dead or _fail)
 
 
-def _indexed(func: Callable[[T], R], item: tuple[int, T]) -> tuple[int, R]:
-    return item[0], func(item[1])
+def _fail(item: object) -> Any:
+    raise UsageError(f"{item}: the worker process analysing it stopped twice (out of memory?)")

@@ -464,9 +464,14 @@ class Store:
 
     # --- decisions and the audit trail ----------------------------------------------------
 
-    def record_decisions(self, records: Sequence[DecisionRecord]) -> int:
+    def record_decisions(
+        self, records: Sequence[DecisionRecord], *, provisional: bool = False
+    ) -> int:
         """Remember the latest decision per photo and channel; append to the audit trail every
-        decision that differs from the one recorded before. Returns audit entries added."""
+        decision that differs from the one recorded before. Returns audit entries added.
+
+        `provisional` (sort, before its copies are in place): the basis becomes "allowed" when
+        the photo was or is allowed, else stays; `settle_basis` sets it once the copies are."""
         added = 0
         now = self.now()
         with self.transaction():
@@ -496,6 +501,8 @@ class Store:
                 # a recheck does not change what may have gone out: the take-down list
                 # compares with the last check, sort or review until one of them runs again
                 basis = previous[8] if previous and r.action == "recheck" else r.decision
+                if provisional and previous and r.decision != "allowed":
+                    basis = previous[8]
                 self.conn.execute(
                     "INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (
@@ -542,6 +549,14 @@ class Store:
             [now, *entry.values()],
         )
         return int(cur.lastrowid or 0)
+
+    def settle_basis(self, keys: Sequence[tuple[str, str, str | None]]) -> None:
+        """(path, channel, group): the copies are in place, so the decision is the basis."""
+        with self.transaction():
+            self.conn.executemany(
+                "UPDATE decisions SET basis = decision WHERE path = ? AND channel = ? AND grp = ?",
+                [(path, channel, group or "") for path, channel, group in keys],
+            )
 
     def previous_decisions(self, channel: str | None = None) -> list[PreviousDecision]:
         query = (
