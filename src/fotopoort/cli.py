@@ -30,6 +30,7 @@ from .faces import DlibEngine
 from .output import check_document, reasons_json, summary
 from .scan import EngineFactory
 from .store import Store, exclusive_run
+from .verify import verify as verify_out
 
 
 def _console(stderr: bool = False) -> Console:
@@ -623,6 +624,36 @@ def _render_recheck(env: Env, rows: list[actions.Rechecked], title: str) -> None
         )
         table.add_row(r.previous.channel, r.previous.path, r.item.decision.verdict.value, why)
     env.out.print(table)
+
+
+@app.command("verify")
+def verify_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="The folder `fotopoort sort` wrote.")],
+    channel: Annotated[
+        str | None, typer.Option("--channel", "-c", help="Only this channel (default: all).")
+    ] = None,
+) -> None:
+    """Re-hash every file under OUT/<channel>/allowed/: exit 0 only when each one is content
+    fotopoort decided allowed for that channel under the current consent export.
+
+    The last check before an upload script runs: `fotopoort verify OUT -c website && upload`.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    channels = [policy.require_channel(channel)] if channel else list(policy.channels)
+    if not out.is_dir():
+        raise UsageError(f"{out}: not a folder")
+    with _store(env, policy, write=False) as store:
+        run = verify_out(store, out, channels)
+    for finding in run.findings:
+        env.out.print(f"not allowed: {finding.path}: {finding.why}", markup=False)
+    env.out.print(
+        f"{run.checked} files in allowed/ verified: {len(run.findings)} not allowed",
+        markup=False,
+    )
+    if run.findings:
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
 review_app = typer.Typer(cls=_Group, no_args_is_help=True, help="Human review of photos.")

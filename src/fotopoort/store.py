@@ -550,6 +550,15 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
+    def decided_contents(self, channel: str) -> dict[str, set[tuple[str, int]]]:
+        """sha256 -> {(latest decision, snapshot id)} over the photos decided for `channel`."""
+        out: dict[str, set[tuple[str, int]]] = {}
+        for sha, decision, sid in self.conn.execute(
+            "SELECT sha256, decision, snapshot_id FROM decisions WHERE channel = ?", (channel,)
+        ):
+            out.setdefault(sha, set()).add((decision, int(sid)))
+        return out
+
     def settle_basis(self, keys: Sequence[tuple[str, str, str | None]]) -> None:
         """(path, channel, group): the copies are in place, so the decision is the basis."""
         with self.transaction():

@@ -1,0 +1,65 @@
+"""`fotopoort verify OUT`: the last check before an upload script runs.
+
+Every file under OUT/<channel>/allowed/ is hashed again and must be content whose sha256
+fotopoort decided `allowed` for that channel under the current consent snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .channels import Channel
+from .decide import Verdict
+from .publish import sha256_of
+from .scan import readable
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str  # relative to OUT, readable
+    why: str
+
+
+@dataclass(frozen=True)
+class VerifyRun:
+    checked: int
+    findings: tuple[Finding, ...]
+
+
+def verify(store: Store, out: Path, channels: Sequence[Channel]) -> VerifyRun:
+    current = store.require_snapshot()
+    findings: list[Finding] = []
+    checked = 0
+    for channel in channels:
+        folder = out / channel.value / Verdict.ALLOWED.value
+        decided = store.decided_contents(channel.value)
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_dir() and not path.is_symlink():
+                continue
+            checked += 1
+            why = _problem(path, decided, current.id)
+            if why is not None:
+                findings.append(Finding(readable(path.relative_to(out).as_posix()), why))
+    return VerifyRun(checked, tuple(findings))
+
+
+def _problem(path: Path, decided: dict[str, set[tuple[str, int]]], snapshot_id: int) -> str | None:
+    if path.is_symlink():
+        return "a link, not a copy fotopoort made"
+    if not path.is_file():
+        return "not a regular file"
+    sha = sha256_of(path)
+    if sha is None:
+        return "cannot be read"
+    seen = decided.get(sha)
+    if not seen:
+        return "content fotopoort never decided for this channel (changed or added since?)"
+    if (Verdict.ALLOWED.value, snapshot_id) in seen:
+        return None
+    if any(sid == snapshot_id for _, sid in seen):
+        verdicts = sorted({d for d, sid in seen if sid == snapshot_id})
+        return f"not allowed under the current consent export (decided {', '.join(verdicts)})"
+    return "decided under an older consent export: run `fotopoort recheck` or sort again"
