@@ -2,14 +2,16 @@
 
 Production code calls `checkpoint(name, detail)` at the points where a crash or a concurrent
 change matters. Nothing happens unless a test sets `hook`, or sets FOTOPOORT_FAULT to
-`NAME` (raise `InjectedCrash`, like an unexpected failure) or `NAME:kill` (SIGKILL this
-process, like the OOM killer or a power cut); `NAME@DETAIL` narrows it to one photo.
+`NAME` (raise `InjectedCrash`, like an unexpected failure), `NAME:kill` (SIGKILL this
+process, like the OOM killer or a power cut) or `NAME:hang` (never return, like a photo that
+takes for ever); `NAME@DETAIL` narrows it to one photo.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Callable
 
 ENV = "FOTOPOORT_FAULT"
@@ -34,4 +36,6 @@ def checkpoint(name: str, detail: str = "") -> None:
             continue
         if how == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
+        while how == "hang":
+            time.sleep(1)
         raise InjectedCrash(f"injected crash at {name} {detail}".strip())

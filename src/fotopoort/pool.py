@@ -70,11 +70,20 @@ def run_pool(
             continue
         executor = _executor(min(jobs, len(todo)), initializer, initargs)
         running: dict[Future[R], int] = {}
+        broken = False
         try:
             while todo or running:
-                while todo and len(running) < jobs:
+                while todo and len(running) < jobs and not broken:
                     i = todo.pop(0)
-                    running[executor.submit(func, items[i])] = i
+                    try:
+                        running[executor.submit(func, items[i])] = i
+                    except BrokenProcessPool:  # broke since the last wait
+                        todo.insert(0, i)
+                        suspects += running.values()
+                        running.clear()
+                        broken = True
+                if broken:
+                    break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     i = running.pop(future)
