@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -376,8 +377,57 @@ def test_database_beside_the_policy_is_readable_by_its_owner_only(demo_school: C
     database = demo_school.workdir / "fotopoort.db"
     assert mode(database) == 0o600
     database.chmod(0o644)  # as a copy or a restore from backup might leave it
-    assert demo_school("consents", "show").exit_code == 0
+    shown = demo_school("consents", "show")  # reading: warns, never changes the file
+    assert shown.exit_code == 0 and "can be read by other users" in shown.stderr
+    assert mode(database) == 0o644
+    assert demo_school("consents", "import", DEMO_CSV).exit_code == 0  # writing: made private
     assert mode(database) == 0o600
+
+
+@pytest.mark.parametrize("command", [["consents", "show"], ["consents", "import", "EXPORT"]])
+def test_database_that_is_not_one_is_refused_and_left_alone(
+    cli: Cli, tmp_path: Path, command: list[str]
+) -> None:
+    victim = tmp_path / "passwd"
+    victim.write_text("root:x:0:0\n")
+    victim.chmod(0o644)
+    text = template_text().replace("database: fotopoort.db", f"database: {victim}")
+    cli.config.write_text(text, encoding="utf-8")
+    args = [DEMO_CSV if a == "EXPORT" else a for a in command]
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "not an SQLite database" in result.stderr
+    assert mode(victim) == 0o644 and victim.read_text() == "root:x:0:0\n"
+    text = template_text().replace("database: fotopoort.db", "database: /dev/null")
+    cli.config.write_text(text, encoding="utf-8")
+    result = cli(*args)
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+
+
+def test_reading_commands_do_not_create_a_database(cli: Cli) -> None:
+    text = template_text().replace("database: fotopoort.db", "database: weg/register.db")
+    cli.config.write_text(text, encoding="utf-8")
+    result = cli("consents", "show")
+    assert result.exit_code == 2 and "no database yet" in result.stderr
+    assert not (cli.workdir / "weg").exists()
+
+
+def test_reading_commands_work_on_a_read_only_database(
+    demo_school: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = demo_school.workdir / "fotopoort.db"
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    # a read-only file system (tests may run as root, whom permissions do not stop)
+    real_access = os.access
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        return False if Path(str(path)) == database else real_access(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    result = demo_school("consents", "show")
+    assert result.exit_code == 0, result.output
+    assert "Daan" in result.stdout
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
 
 
 def test_configured_database_path_is_created_private(cli: Cli, shared: Path) -> None:

@@ -16,20 +16,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleRenderable, RenderableType, RenderHook
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__, actions
 from .channels import CHANNEL_NAMES, Channel
 from .config import Policy, load_policy, resolve_config_path, write_template
 from .decide import ReasonCode, Verdict
-from .errors import ExitCode, FotopoortError, UsageError
+from .errors import ExitCode, FotopoortError, UsageError, environment_problem
 from .faces import DlibEngine
 from .output import check_document, reasons_json, summary
 from .scan import EngineFactory
 from .store import Store, exclusive_run
+from .text import clean, csv_cell
 from .verify import verify as verify_out
 
 
@@ -37,6 +40,38 @@ def _console(stderr: bool = False) -> Console:
     console = Console(stderr=stderr, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # a file or a pipe: don't squeeze tables into 80 columns
+    return console
+
+
+class _Sanitiser(RenderHook):
+    """Every data string rendered: control characters stripped; table cells and titles are
+    data, so their rich markup is escaped ("[/]Daan" is a name, not a closing tag)."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [self._one(r) for r in renderables]
+
+    def _one(self, r: ConsoleRenderable) -> ConsoleRenderable:
+        if isinstance(r, Text):
+            if not r.spans:
+                return Text(clean(r.plain), style=r.style, end=r.end, justify=r.justify)
+            r.plain = "".join(c if clean(c) == c else "\ufffd" for c in r.plain)
+            return r
+        if isinstance(r, Table):
+            if isinstance(r.title, str):
+                r.title = escape(clean(r.title))
+            for column in r.columns:
+                column._cells = [_safe_cell(c) for c in column._cells]
+        return r
+
+
+def _safe_cell(cell: RenderableType) -> RenderableType:
+    return escape(clean(cell)) if isinstance(cell, str) else cell
+
+
+def _sanitise(console: Console) -> Console:
+    if not getattr(console, "_fotopoort_sanitised", False):
+        console.push_render_hook(_Sanitiser())
+        console._fotopoort_sanitised = True  # type: ignore[attr-defined]
     return console
 
 
@@ -73,6 +108,10 @@ class _Group(TyperGroup):
             env = ctx.obj if isinstance(ctx.obj, Env) else Env()
             if env.debug:
                 traceback.print_exc()
+            problem = environment_problem(exc)
+            if problem is not None:  # the machine, not fotopoort: full disk, read-only, ...
+                env.err.print(f"fotopoort: error: {problem}", markup=False, soft_wrap=True)
+                raise typer.Exit(int(ExitCode.USAGE)) from None
             env.err.print(
                 f"fotopoort: internal error: {type(exc).__name__}: {exc} "
                 "(please report it; --debug shows the traceback)",
@@ -128,6 +167,8 @@ def _main(
     ] = False,
 ) -> None:
     env = ctx.obj if isinstance(ctx.obj, Env) else Env()
+    _sanitise(env.out)
+    _sanitise(env.err)
     env.config = config
     env.debug = debug
     env.wait = wait
@@ -145,8 +186,10 @@ def _policy(env: Env) -> Policy:
 
 @contextmanager
 def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
-    """The database; commands that write hold the run lock for their whole run."""
-    policy.database.parent.mkdir(parents=True, exist_ok=True)
+    """The database; commands that write hold the run lock for their whole run. Commands
+    that only read never create it (nor its folder)."""
+    if write:
+        policy.database.parent.mkdir(parents=True, exist_ok=True)
 
     def waiting() -> None:
         env.err.print(
@@ -158,8 +201,15 @@ def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
     with ExitStack() as stack:
         if write:
             stack.enter_context(exclusive_run(policy.database, env.wait, waiting))
-        store = Store(policy.database)
+        store = Store(policy.database, read_only=not write)
         stack.callback(store.close)
+        if policy.database.stat().st_mode & 0o077:
+            env.err.print(
+                f"warning: {policy.database} can be read by other users, and it holds "
+                "children's face encodings: `chmod 600` it (a writing command does so)",
+                markup=False,
+                soft_wrap=True,
+            )
         yield store
 
 
@@ -489,7 +539,7 @@ def _render_problems(env: Env, channel: Channel, items: list[Any]) -> None:
             why = "; ".join(
                 r.message for r in item.decision.reasons if r.code is not ReasonCode.CONSENT
             )
-            table.add_row(item.photo.photo.rel, item.decision.verdict.value, why)
+            table.add_row(item.photo.photo.shown, item.decision.verdict.value, why)
         env.out.print(table)
     counts = summary(items)
     env.out.print(
@@ -730,7 +780,7 @@ def review_approve(
 def _render_redecided(env: Env, items: list[Any]) -> None:
     for item in items:
         env.out.print(
-            f"{item.photo.photo.rel}: {item.decision.verdict.value}", markup=False, end=""
+            f"{item.photo.photo.shown}: {item.decision.verdict.value}", markup=False, end=""
         )
         env.out.print(f" ({'; '.join(r.message for r in item.decision.reasons)})", markup=False)
 
@@ -782,11 +832,13 @@ def audit_cmd(
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([*_AUDIT_COLUMNS, "reasons", "faces", "thresholds", "note"])
         for e in entries:
-            writer.writerow(
+            cells = (
                 [e[c] for c in _AUDIT_COLUMNS]
                 + [json.dumps(e[k], ensure_ascii=False) for k in ("reasons", "faces", "thresholds")]
                 + [e["note"] or ""]
             )
+            # --by, notes and names from the export: never a formula in a spreadsheet
+            writer.writerow([csv_cell(c) if isinstance(c, str) else c for c in cells])
         typer.echo(buf.getvalue(), nl=False)
     else:
         table = Table()

@@ -95,6 +95,8 @@ def load_policy(path: Path) -> Policy:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a policy") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from enum import IntEnum
 
 
@@ -39,3 +41,23 @@ class StoreError(FotopoortError):
 
 class UsageError(FotopoortError):
     """A command was called with arguments that cannot work."""
+
+
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.ENAMETOOLONG, errno.EACCES, errno.EPERM}
+    | {errno.EIO, errno.EMFILE, errno.ENFILE}
+)
+_SQLITE_ENVIRONMENT = ("disk is full", "readonly database", "unable to open", "disk i/o error")
+
+
+def environment_problem(exc: BaseException) -> str | None:
+    """One line for an error of the machine (full disk, read-only folder, a name too long)
+    rather than of fotopoort, or None when `exc` is a bug."""
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    if isinstance(exc, sqlite3.Error) and any(m in str(exc).lower() for m in _SQLITE_ENVIRONMENT):
+        return f"the database: {exc}"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to be read"
+    return None

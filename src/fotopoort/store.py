@@ -188,12 +188,36 @@ class EnrolledChild:
     last_enrolled: str
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def create_private_file(path: Path) -> None:
-    """Create `path` (if needed) so that only its owner can read and write it."""
+    """Create `path` (if needed) so that only its owner can read and write it. A file that is
+    there already is first checked to be a database (or empty) of this user, and only then
+    made private again: `database: /dev/null` must never chmod a system file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+    except FileExistsError:
+        require_database_file(path)
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            path.chmod(0o600)  # a copy or a restore from backup left it readable
+        return
     os.close(fd)
-    path.chmod(0o600)
+    path.chmod(0o600)  # whatever the umask
+
+
+def require_database_file(path: Path) -> None:
+    """`path` is a regular file holding an SQLite database, or an empty one."""
+    if not path.exists():
+        raise StoreError(f"{path}: no database yet: run `fotopoort consents import EXPORT` first")
+    if not path.is_file():
+        raise StoreError(f"{path}: not a regular file, so not a fotopoort database")
+    with path.open("rb") as fh:
+        head = fh.read(len(_SQLITE_MAGIC))
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(f"{path}: not an SQLite database (check `database:` in consents.yaml)")
 
 
 @contextmanager
@@ -220,15 +244,24 @@ def exclusive_run(
 
 
 class Store:
-    def __init__(self, path: Path, clock: Clock | None = None) -> None:
+    def __init__(self, path: Path, clock: Clock | None = None, *, read_only: bool = False) -> None:
+        """`read_only`: never create the file; open it read-only when it cannot be written
+        (a read-only file system), so listing commands still work there."""
         self.path = path
         self._clock = clock or (lambda: datetime.now(UTC))
         try:
-            create_private_file(path)
-            conn = sqlite3.connect(path, timeout=30)
+            if read_only:
+                require_database_file(path)
+            else:
+                create_private_file(path)
+            if read_only and not os.access(path, os.W_OK):
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            else:
+                conn = sqlite3.connect(path, timeout=30)
+                conn.execute("PRAGMA secure_delete = ON")  # deleted encodings are overwritten
+                conn.executescript(f"BEGIN;{_SCHEMA}COMMIT;")  # one commit, not one per table
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
-            conn.executescript(f"BEGIN;{_SCHEMA}COMMIT;")  # one commit, not one per table
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from None
         self.conn = conn
