@@ -180,8 +180,13 @@ def _env(ctx: typer.Context) -> Env:
     return obj if isinstance(obj, Env) else Env()
 
 
-def _policy(env: Env) -> Policy:
-    return load_policy(resolve_config_path(env.config))
+def _policy(env: Env, *, matching: bool = False) -> Policy:
+    """The policy; for a command that matches faces, a warning per threshold that is looser
+    than the measured safe range."""
+    policy = load_policy(resolve_config_path(env.config))
+    for warning in policy.looser_than_measured() if matching else []:
+        env.err.print(f"warning: {warning}", markup=False, soft_wrap=True)
+    return policy
 
 
 @contextmanager
@@ -249,6 +254,9 @@ def init(
 # --- consents -------------------------------------------------------------------------------
 
 
+_SHOWN = 40  # change lines and warnings printed by an import; past that, a count
+
+
 @consents_app.command("import")
 def consents_import(
     ctx: typer.Context,
@@ -263,8 +271,11 @@ def consents_import(
     policy = _policy(env)
     with _store(env, policy) as store:
         result = actions.import_consents(policy, store, export)
-    for note in result.snapshot.notes:
+    notes = result.snapshot.notes
+    for note in notes[:_SHOWN]:
         env.err.print(f"warning: {note}", markup=False, soft_wrap=True)
+    if len(notes) > _SHOWN:
+        env.err.print(f"warning: ... and {len(notes) - _SHOWN} more warnings", markup=False)
     outcome = result.outcome
     snap = outcome.stored.snapshot
     if outcome.already_current:
@@ -281,8 +292,14 @@ def consents_import(
         + ")",
         markup=False,
     )
-    for change in result.changes:
+    for change in result.changes[:_SHOWN]:
         env.out.print(f"changed  {change.describe()}", markup=False)
+    if len(result.changes) > _SHOWN:
+        env.out.print(
+            f"changed  ... and {len(result.changes) - _SHOWN} more: "
+            "`fotopoort consents diff` lists every change",
+            markup=False,
+        )
     for child, why in outcome.forgotten:
         env.out.print(f"deleted the face encodings of {child}: {why}", markup=False)
     if result.changes:
@@ -504,7 +521,7 @@ def check(
     DIR` is safe.
     """
     env = _env(ctx)
-    policy = _policy(env)
+    policy = _policy(env, matching=True)
     ch = policy.require_channel(channel)
     with _store(env, policy) as store, _progress(env, "checking") as progress:
         run = actions.check(
@@ -570,7 +587,7 @@ def sort_cmd(
     changed. Exit codes as for check.
     """
     env = _env(ctx)
-    policy = _policy(env)
+    policy = _policy(env, matching=True)
     channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
     with _store(env, policy) as store, _progress(env, "sorting") as progress:
         run = actions.sort(
@@ -619,7 +636,7 @@ def recheck(
     code 1 when that list is not empty. Photos whose faces are known are not decoded again.
     """
     env = _env(ctx)
-    policy = _policy(env)
+    policy = _policy(env, matching=True)
     ch = policy.require_channel(channel) if channel else None
     with _store(env, policy) as store, _progress(env, "rechecking") as progress:
         run = actions.recheck(

@@ -19,6 +19,11 @@ from .matching import Thresholds
 DEFAULT_CONFIG = "consents.yaml"
 # Defaults for keys a policy may leave out; template.yaml states the same values.
 DEFAULT_THRESHOLDS = Thresholds(tolerance=0.48, margin=0.20)
+# The measured safe range (docs/accuracy.md, "The defaults, and why"): up to tolerance 0.48
+# no real face was named wrongly; below margin 0.20 look-alike children are named wrongly
+# far more often. Looser settings are allowed, but every run that matches says so.
+SAFE_TOLERANCE_MAX = 0.48
+SAFE_MARGIN_MIN = 0.20
 DEFAULT_DETECTION = DetectionSettings(max_side=2000, detect_side=1600, upsample=1, min_face_px=60)
 DEFAULT_MAX_PIXELS = 80_000_000
 CONFIG_ENV = "FOTOPOORT_CONFIG"
@@ -42,6 +47,21 @@ class Policy:
     thresholds: Thresholds
     detection: DetectionSettings
     max_pixels: int
+
+    def looser_than_measured(self) -> list[str]:
+        """One line per threshold outside the measured safe range."""
+        t, out = self.thresholds, []
+        if t.tolerance > SAFE_TOLERANCE_MAX:
+            out.append(
+                f"{self.path}: matching.tolerance {t.tolerance} is looser than the measured safe "
+                f"limit {SAFE_TOLERANCE_MAX} (docs/accuracy.md): more children may be named wrongly"
+            )
+        if t.margin < SAFE_MARGIN_MIN:
+            out.append(
+                f"{self.path}: matching.margin {t.margin} is looser than the measured safe limit "
+                f"{SAFE_MARGIN_MIN} (docs/accuracy.md): look-alike children may be named wrongly"
+            )
+        return out
 
     def require_channel(self, name: str) -> Channel:
         """The channel called `name`, or a usage error with a suggestion."""

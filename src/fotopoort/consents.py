@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -198,6 +198,7 @@ def _build(
             granted=granted,
             biometric=all(r.biometric for r in child_rows),
         )
+    _same_number_twice(children, source, notes)
     days = [r.day for r in parsed if r.day is not None]
     return ConsentSnapshot(
         sha256=sha256,
@@ -218,8 +219,15 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
     index: dict[str, int] = {}
     for label in dict.fromkeys(required + optional):
         key = normalise_label(label)
-        if key in labels:
-            index[label] = labels.index(key)
+        where = [i for i, found in enumerate(labels) if found == key]
+        if len(where) > 1:  # which one holds the answer? a second "Nee" must not be lost
+            columns = " and ".join(f"{i + 1} ({_column_letter(i)})" for i in where)
+            raise ExportError(
+                f"{source}: column label {label!r} appears {len(where)} times (columns "
+                f"{columns}); rename or remove the extra column and export again"
+            )
+        if where:
+            index[label] = where[0]
         elif label in required:
             shown = [h.strip() for h in header if h.strip()]
             if len(shown) <= 1:
@@ -229,6 +237,16 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
             hint = did_you_mean(label, shown) or " (columns found: " + ", ".join(shown) + ")"
             raise ExportError(f"{source}: missing column {label!r}{hint}")
     return index
+
+
+def _column_letter(i: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: as the spreadsheet shows it."""
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _parse_rows(
@@ -292,6 +310,26 @@ def _note_conflicts(child: str, rows: list[_Row], source: str, notes: list[str])
             )
     if len({r.biometric for r in rows}) > 1:
         notes.append(f"{source}: child {child} has rows that differ on face recognition: no holds")
+
+
+def _same_number_twice(children: dict[str, ChildConsent], source: str, notes: list[str]) -> None:
+    """`0100231` and `100231` are one leerlingnummer written twice (a spreadsheet dropped the
+    zeros in some rows): both spellings get the stricter answer of the two, so one parent's
+    Nee is never lost, and the school hears of it."""
+    spellings: dict[str, list[str]] = {}
+    for nr in children:
+        spellings.setdefault(nr.lstrip("0") or "0", []).append(nr)
+    for same in (sorted(group) for group in spellings.values() if len(group) > 1):
+        rows = [children[nr] for nr in same]
+        granted = frozenset.intersection(*(c.granted for c in rows))
+        biometric = all(c.biometric for c in rows)
+        for c in rows:
+            children[c.child] = replace(c, granted=granted, biometric=biometric)
+        notes.append(
+            f"{source}: leerlingnummers {' and '.join(same)} are the same number with and "
+            "without leading zeros: counted as one child, the stricter answer holds (write "
+            "the number the same way in every row)"
+        )
 
 
 # --- what changed between two snapshots -------------------------------------------------------
