@@ -274,9 +274,10 @@ def sort(
     clear_temp(out)
     stale = 0
     results: dict[Channel, list[Checked]] = {}
-    for channel, items in run.results.items():
+    for channel, items in run.results.items():  # every channel's take-down before any copy
         stale += take_down(out, channel, items)
         faults.checkpoint("taken-down", channel.value)
+    for channel, items in run.results.items():
         results[channel] = place_copies(out, channel, items)
         faults.checkpoint("copied", channel.value)
     clear_temp(out)
