@@ -222,6 +222,12 @@ def assert_invariant(school: Cli, out: Path, root: Path, settled: bool) -> None:
         if line.startswith("not allowed:")
     }
     assert bad <= to_take_down, verdict.output
+    # report.json never calls a photo allowed whose copy is not there
+    doc = json.loads((out / "report.json").read_text()) if (out / "report.json").exists() else {}
+    for ch in doc.get("channels", []):
+        for photo in ch["photos"]:
+            if photo["decision"] == "allowed":
+                assert (out / ch["channel"] / "allowed" / photo["path"]).is_file(), photo
     if settled:
         assert verdict.exit_code == 0, verdict.output
         assert set(allowed(out)) == {"empty.png", "liam.png"}

@@ -272,6 +272,9 @@ def sort(
         provisional=True,
     )
     clear_temp(out)
+    earlier = _earlier_report(out)
+    if earlier:  # an interrupted sort must not leave a report that calls gone copies allowed
+        write_json(out / "report.json", _report(out, policy, run.snapshot, {}, earlier, run))
     stale = 0
     results: dict[Channel, list[Checked]] = {}
     for channel, items in run.results.items():  # every channel's take-down before any copy
@@ -287,7 +290,7 @@ def sort(
         for before, after in zip(run.results[ch], results[ch], strict=True)
         if after is not before
     ]
-    write_json(out / "report.json", _report(out, policy, run.snapshot, results))
+    write_json(out / "report.json", _report(out, policy, run.snapshot, results, earlier, run))
     faults.checkpoint("reported")
     _record(store, policy, run.snapshot, changed, "sort")  # changed while it was checked
     store.settle_basis(
@@ -302,24 +305,34 @@ def sort(
     return replace(run, results=results, stale_copies_removed=stale)
 
 
+def _earlier_report(out: Path) -> list[dict[str, Any]]:
+    try:
+        channels = json.loads((out / "report.json").read_text(encoding="utf-8"))["channels"]
+        return [doc for doc in channels if isinstance(doc, dict) and "channel" in doc]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _report(
-    out: Path, policy: Policy, snapshot: StoredSnapshot, results: dict[Channel, list[Checked]]
+    out: Path,
+    policy: Policy,
+    snapshot: StoredSnapshot,
+    results: dict[Channel, list[Checked]],
+    earlier: list[dict[str, Any]],
+    run: CheckRun,
 ) -> dict[str, Any]:
-    """report.json covers what OUT holds: channels not sorted this time keep their entries
+    """report.json covers what OUT holds: channels not sorted by `run` keep their entries
     from the report before, as long as their folders are there."""
     documents = {ch.value: check_document(ch, snapshot, items) for ch, items in results.items()}
-    try:
-        before = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        kept = [
-            doc
-            for doc in before["channels"]
-            if doc["channel"] not in documents
-            and doc["channel"] in {ch.value for ch in policy.channels}
-            and (out / doc["channel"]).is_dir()
-        ]
-    except (OSError, ValueError, KeyError, TypeError):
-        kept = []
+    sorting = {ch.value for ch in run.results}
     order = [ch.value for ch in policy.channels]
+    kept = [
+        doc
+        for doc in earlier
+        if doc["channel"] not in sorting
+        and doc["channel"] in order
+        and (out / str(doc["channel"])).is_dir()
+    ]
     every = [*documents.values(), *kept]
     return {"channels": sorted(every, key=lambda d: order.index(d["channel"]))}
 
