@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,38 @@ def test_non_files_are_blocked_not_skipped(school: Cli, tmp_path: Path, entry: s
         sock.close()
     doc = json.loads(school("check", root, "-c", "website", "--json").stdout)
     assert {p["path"]: p["decision"] for p in doc["photos"]}["x.jpg"] == "blocked"
+
+
+def test_a_full_disk_during_sort_is_one_line_and_nothing_is_forgotten(
+    school: Cli, shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = camp(tmp_path / "kamp")
+    out = tmp_path / "out"
+    school("sort", root, "--out", out, "-c", "website")
+    assert (out / "website" / "allowed" / "daan.png").is_file()
+    school("consents", "import", shared / "demo" / "privacyvoorkeuren-december.csv")
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (root / "new.png").write_bytes((root / "empty.png").read_bytes() + b"\0")
+    monkeypatch.setattr("fotopoort.publish.os.fsync", full)
+    result = school("sort", root, "--out", out, "-c", "website")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == "fotopoort: error: No space left on device"
+    monkeypatch.undo()
+    assert not (out / "website" / "allowed" / "daan.png").exists()  # taken down first
+    assert school("sort", root, "--out", out, "-c", "website").exit_code == 1
+    assert school("verify", out).exit_code == 0
+
+
+def test_a_full_database_is_one_line(
+    school: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_a: object, **_k: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("fotopoort.store.Store.record_decisions", full)
+    result = school("check", camp(tmp_path / "kamp"), "-c", "website")
+    assert result.exit_code == 2
+    assert "the database: database or disk is full" in result.stderr
