@@ -281,3 +281,22 @@ def test_sort_killed_at_a_phase_keeps_the_invariant(
     assert_invariant(school, out, root, settled=False)
     school("sort", root, "--out", out, "-c", "website")
     assert_invariant(school, out, root, settled=True)
+
+
+def test_links_planted_in_allowed_are_replaced_by_copies(school: Cli, tmp_path: Path) -> None:
+    root = camp(tmp_path / "kamp")
+    out = tmp_path / "out"
+    school("sort", root, "--out", out, "-c", "website")
+    folder = out / "website" / "allowed"
+    (folder / "empty.png").unlink()
+    os.link(root / "empty.png", folder / "empty.png")  # would change with the original
+    (folder / "daan.png").unlink()
+    (folder / "daan.png").symlink_to(root / "daan.png")
+    (folder / "planted.png").symlink_to(root / "noah.png")
+    assert school("verify", out).exit_code == 1  # the links are not copies
+    school("sort", root, "--out", out, "-c", "website")
+    assert not (folder / "planted.png").exists() and not (folder / "planted.png").is_symlink()
+    for name in ("empty.png", "daan.png"):
+        st = (folder / name).lstat()
+        assert not (folder / name).is_symlink() and st.st_nlink == 1
+    assert school("verify", out).exit_code == 0

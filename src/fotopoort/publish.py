@@ -12,6 +12,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -93,10 +94,20 @@ def sha256_of(path: Path) -> str | None:
     return h.hexdigest()
 
 
+def _own_copy(dst: Path) -> bool:
+    """A file as fotopoort writes copies: regular, no link, no second name (a hard link to
+    the original would change with it)."""
+    try:
+        st = dst.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+
+
 def copy_verified(out: Path, src: Path, dst: Path, sha256: str) -> bool:
     """Put a copy of `src` at `dst` when its bytes hash to `sha256`; False when they do not.
     A copy already there with those bytes is kept."""
-    if not dst.is_symlink() and dst.is_file() and sha256_of(dst) == sha256:
+    if _own_copy(dst) and sha256_of(dst) == sha256:
         return True
     tmp_dir = out / TMP_DIR
     tmp_dir.mkdir(parents=True, exist_ok=True)
