@@ -21,7 +21,7 @@ from . import faults
 from .channels import Channel
 from .decide import Decision, Reason, ReasonCode, Verdict
 from .output import Checked
-from .scan import outside_root
+from .scan import outside_root, sha256_file
 
 TMP_DIR = ".fotopoort-tmp"  # in OUT, so a rename into place never crosses file systems
 CHANGED = "changed while it was checked (not copied; run again)"
@@ -83,17 +83,6 @@ def _reason(why: str) -> Reason:
     return Reason(ReasonCode.UNREADABLE, f"unreadable: {why}")
 
 
-def sha256_of(path: Path) -> str | None:
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()
-
-
 def _own_copy(dst: Path) -> bool:
     """A file as fotopoort writes copies: regular, no link, no second name (a hard link to
     the original would change with it)."""
@@ -107,7 +96,7 @@ def _own_copy(dst: Path) -> bool:
 def copy_verified(out: Path, src: Path, dst: Path, sha256: str) -> bool:
     """Put a copy of `src` at `dst` when its bytes hash to `sha256`; False when they do not.
     A copy already there with those bytes is kept."""
-    if _own_copy(dst) and sha256_of(dst) == sha256:
+    if _own_copy(dst) and sha256_file(dst) == sha256:
         return True
     tmp_dir = out / TMP_DIR
     tmp_dir.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ Progress = Callable[[int, int, str], None]  # (done, total, relative path)
 @dataclass(frozen=True)
 class PhotoFile:
     path: Path
-    rel: str  # relative to the PATH the user gave, '/'-separated (undecodable bytes escaped)
+    rel: str  # relative to the PATH the user gave, '/'-separated (as the OS gives it)
     root: Path | None = None  # the PATH it was found under (resolved): links must stay inside
     problem: str | None = None  # why it cannot be checked (a link out of PATH, a FIFO, ...)
 
@@ -239,12 +239,13 @@ def settings_key(engine: FaceEngine, settings: ScanSettings, store: Store) -> st
     )
 
 
-def _content_hash(photo: PhotoFile) -> str | None:
-    """The sha256 of the bytes there now. Always read: a file rewritten with the same size and
-    mtime must not pass on the hash of what was there before (the cache saves decoding only)."""
+def sha256_file(path: Path) -> str | None:
+    """The sha256 of the bytes there now, or None when they cannot be read. Always read: a
+    file rewritten with the same size and mtime must not pass on the hash of what was there
+    before (the cache saves decoding only)."""
     h = hashlib.sha256()
     try:
-        with photo.path.open("rb") as fh:
+        with path.open("rb") as fh:
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
     except OSError:
@@ -279,7 +280,7 @@ def scan(
         if photo.problem is not None:
             results[i] = CheckedPhoto(photo, None, PhotoAnalysis((), photo.problem), key)
             continue
-        sha = _content_hash(photo)
+        sha = sha256_file(photo.path)
         cached = store.cached_analysis(sha, key) if sha else None
         if cached is not None and sha is not None:
             results[i] = CheckedPhoto(photo, sha, analysis_from_json(cached), key)

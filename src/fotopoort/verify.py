@@ -12,8 +12,7 @@ from pathlib import Path
 
 from .channels import Channel
 from .decide import Verdict
-from .publish import sha256_of
-from .scan import readable
+from .scan import readable, sha256_file
 from .store import Store
 
 
@@ -51,7 +50,7 @@ def _problem(path: Path, decided: dict[str, set[tuple[str, int]]], snapshot_id: 
         return "a link, not a copy fotopoort made"
     if not path.is_file():
         return "not a regular file"
-    sha = sha256_of(path)
+    sha = sha256_file(path)
     if sha is None:
         return "cannot be read"
     seen = decided.get(sha)
