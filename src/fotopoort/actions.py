@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import guard
 from .channels import Channel
 from .config import Policy
 from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_export
@@ -25,7 +26,7 @@ from .decide import (
     with_assignments,
 )
 from .enrol import EnrolReport, Progress, enrol_folder
-from .errors import UsageError
+from .errors import ConfirmationNeeded, UsageError
 from .output import (
     Checked,
     check_document,
@@ -56,9 +57,30 @@ class ImportResult:
     changes: tuple[ConsentChange, ...]  # against the snapshot that was current before
 
 
-def import_consents(policy: Policy, store: Store, export: Path) -> ImportResult:
+def import_consents(
+    policy: Policy, store: Store, export: Path, *, older_ok: bool = False, yes: bool = False
+) -> ImportResult:
+    """Import `export` as the current snapshot. Refused, with nothing changed, when it is older
+    than the current snapshot (unless `older_ok`) or changes many children at once (unless
+    `yes`): both are more often the wrong file than a real change."""
     snap = read_export(export, policy)
     before = store.current_snapshot()
+    if before is not None and not store.is_current(snap):
+        earlier = [guard.Earlier(*row) for row in store.snapshots()]
+        older = guard.older_than_current(snap, before.snapshot, before.id, earlier)
+        if older and not older_ok:
+            raise ConfirmationNeeded(
+                f"{export.name}: not imported: {older}; an older export would bring back "
+                "consent withdrawn since. Import the newest export, or pass --older-ok if this "
+                "one really is the school's current register"
+            )
+        planned = diff_snapshots(before.snapshot, snap, tuple(policy.channels))
+        problems = guard.mass_changes(planned, before.snapshot, store.enrolled_children())
+        if problems and not yes:
+            raise ConfirmationNeeded(
+                f"{export.name}: not imported: {'; and '.join(problems)}. Check that this is "
+                "the right export, then run again with --yes"
+            )
     outcome = store.import_snapshot(snap, tuple(policy.channels))
     changes: tuple[ConsentChange, ...] = ()
     if before is not None and not outcome.already_current:

@@ -202,16 +202,33 @@ def init(
 def consents_import(
     ctx: typer.Context,
     export: Annotated[Path, typer.Argument(help="The consent export (CSV or XLSX).")],
+    older_ok: Annotated[
+        bool,
+        typer.Option(
+            "--older-ok",
+            help="Import an export older than the current snapshot (it may bring back "
+            "consent withdrawn since).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="Import although it gives consent back to, or removes, many children at once.",
+        ),
+    ] = False,
 ) -> None:
     """Import a consent export as the new current snapshot (all or nothing).
 
     Children whose face-recognition consent is withdrawn, or who left, have their encodings
-    deleted in the same step.
+    deleted in the same step. An export older than the current snapshot is refused (unless
+    --older-ok), and so is one that gives consent back to, or removes, more than a few
+    children at once (over 20% of the school, or over 10 children; unless --yes).
     """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        result = actions.import_consents(policy, store, export)
+        result = actions.import_consents(policy, store, export, older_ok=older_ok, yes=yes)
     for note in result.snapshot.notes:
         env.err.print(f"warning: {note}", markup=False, soft_wrap=True)
     outcome = result.outcome

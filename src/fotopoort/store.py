@@ -27,7 +27,7 @@ from . import __version__
 from .channels import Channel
 from .consents import ChildConsent, ConsentSnapshot
 from .decide import Approval, Assignment
-from .errors import StoreError
+from .errors import BusyError, StoreError
 from .matching import Encoding
 
 Clock = Callable[[], datetime]
@@ -209,7 +209,7 @@ def exclusive_run(
         try:
             lock.acquire(timeout=wait_seconds)
         except Timeout:
-            raise StoreError(
+            raise BusyError(
                 f"another fotopoort run is still busy with {db_path} after {wait_seconds:.0f} s; "
                 "try again when it has finished"
             ) from None
@@ -299,18 +299,22 @@ class Store:
             )
         ]
 
+    def is_current(self, snap: ConsentSnapshot) -> bool:
+        """The same file read with the same policy as the current snapshot (after a change to
+        the column mapping in consents.yaml the same file gives other answers)."""
+        current = self.current_snapshot()
+        return (
+            current is not None
+            and current.snapshot.sha256 == snap.sha256
+            and dict(current.snapshot.children) == dict(snap.children)
+        )
+
     def import_snapshot(
         self, snap: ConsentSnapshot, channels: tuple[Channel, ...]
     ) -> ImportOutcome:
         """Store `snap` as the current snapshot; delete encodings it no longer allows."""
         current = self.current_snapshot()
-        # the same file read with the same policy: nothing to do (after a change to the column
-        # mapping in consents.yaml the same file gives other answers, and must be imported)
-        if (
-            current is not None
-            and current.snapshot.sha256 == snap.sha256
-            and dict(current.snapshot.children) == dict(snap.children)
-        ):
+        if current is not None and self.is_current(snap):
             return ImportOutcome(current, already_current=True, forgotten=())
         with self.transaction():
             cur = self.conn.execute(
