@@ -117,22 +117,64 @@ def enroll(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    children: Sequence[str] = (),
 ) -> EnrolReport:
-    snapshot = store.require_snapshot().snapshot
-    return enrol_folder(
+    """Enrol the child folders of `refdir`, or only `children`. A child `forget` was run for
+    is enrolled again only when named in `children` and a snapshot imported after the forget
+    (and, when dated, dated on or after its day) gives face-recognition consent."""
+    current = store.require_snapshot()
+
+    def held(child: str) -> str | None:
+        mark = store.forgotten(child)
+        if mark is None:
+            return None
+        day = mark.forgotten_at[:10]
+        if child not in children:
+            return (
+                f"forgotten on {day}: not enrolled again by a folder run; once a newer export "
+                "gives face-recognition consent again, a person enrols the child with "
+                f"`fotopoort enroll {refdir} --child {child}`"
+            )
+        export_date = current.snapshot.export_date
+        if current.id <= mark.snapshot_id or (
+            export_date is not None and export_date.isoformat() < day
+        ):
+            return (
+                f"forgotten on {day}: import a consent export made after that day that gives "
+                "face-recognition consent again first"
+            )
+        return None
+
+    report = enrol_folder(
         refdir,
-        snapshot,
+        current.snapshot,
         store,
         engine_factory,
         policy.detection,
         policy.max_pixels,
         jobs=jobs,
         progress=progress,
+        only=children,
+        held=held,
     )
+    for outcome in report.children:
+        if outcome.child in children and outcome.enrolled and store.forgotten(outcome.child):
+            store.lift_forgotten(outcome.child)
+    return report
 
 
-def forget(store: Store, child: str) -> int:
-    return store.forget(child)
+@dataclass(frozen=True)
+class ForgetResult:
+    deleted: int  # reference encodings
+    photos_left: tuple[str, ...]  # reference photos still on disk: the school's to delete
+    photos_unknown: tuple[str, ...]  # names of reference photos enrolled before paths were kept
+
+
+def forget(store: Store, child: str) -> ForgetResult:
+    files = store.reference_files(child)
+    left = tuple(path for _, path in files if path is not None and Path(path).is_file())
+    unknown = tuple(name for name, path in files if path is None)
+    return ForgetResult(store.forget(child), left, unknown)
 
 
 # --- deciding, with what people said in review -------------------------------------------

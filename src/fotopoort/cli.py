@@ -374,17 +374,34 @@ def enroll(
         Path, typer.Argument(help="A folder with one folder per leerlingnummer of photos.")
     ],
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    child: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--child",
+            metavar="NR",
+            help="Only this child's folder; repeat for several. A forgotten child is enrolled "
+            "again only this way, after a newer export gives consent again.",
+        ),
+    ] = None,
 ) -> None:
     """Enrol children from reference photos: only those with face-recognition consent (Ja).
 
     Each reference photo must show exactly one face, large enough to identify. Re-running is
-    safe: photos already enrolled are recognised by their content.
+    safe: photos already enrolled are recognised by their content. A child `forget` was run
+    for stays forgotten: only `--child NR`, after a newer export gives consent again, enrols
+    it again.
     """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store, _progress(env, "enrolling") as progress:
         report = actions.enroll(
-            policy, store, refdir, env.engine_factory, jobs=_jobs(jobs), progress=progress
+            policy,
+            store,
+            refdir,
+            env.engine_factory,
+            jobs=_jobs(jobs),
+            progress=progress,
+            children=tuple(child or ()),
         )
     for entry, why in report.ignored:
         env.err.print(f"ignored {entry}: {why}", markup=False)
@@ -406,6 +423,18 @@ def enroll(
             skipped += 1
             env.out.print(f"skipped  {who}: no usable reference photo", markup=False)
     env.out.print(f"{enrolled} children enrolled, {skipped} skipped", markup=False)
+    if not enrolled:  # a job that did nothing is not a success
+        env.err.print(
+            f"fotopoort: no child enrolled from {refdir}: "
+            + (
+                f"none of its {skipped} folders gave an enrolled child (see why above)"
+                if skipped
+                else "it holds no folder per leerlingnummer"
+            ),
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
 @app.command()
@@ -438,8 +467,28 @@ def forget(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        n = actions.forget(store, child)
-    env.out.print(f"forgot {child}: {n} reference encodings deleted", markup=False)
+        result = actions.forget(store, child)
+    env.out.print(
+        f"forgot {child}: {result.deleted} reference encodings deleted; the child is not "
+        "enrolled again until a newer consent export gives face-recognition consent and a "
+        f"person runs `fotopoort enroll FOLDER --child {child}`",
+        markup=False,
+    )
+    if result.photos_left:
+        env.out.print(
+            f"{len(result.photos_left)} reference photos are still on disk; fotopoort never "
+            "deletes photos, they are the school's to delete:",
+            markup=False,
+        )
+        for path in result.photos_left:
+            env.out.print(f"  {path}", markup=False, soft_wrap=True)
+    if result.photos_unknown:
+        env.out.print(
+            "reference photos enrolled before fotopoort kept their folder (the school's to "
+            f"delete, if still there): {', '.join(result.photos_unknown)}",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 # --- check and sort -------------------------------------------------------------------------

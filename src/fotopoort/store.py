@@ -8,6 +8,7 @@ here returns one to a caller that prints.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -133,6 +134,26 @@ CREATE TABLE IF NOT EXISTS analyses (
 """
 
 
+# Added later; old databases get them on open. A forgotten child is kept only as a keyed hash of
+# its number with the day: enough to refuse enrolling it again, not to say who it was.
+_SCHEMA_FORGET = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS forgotten (
+    marker TEXT PRIMARY KEY,
+    forgotten_at TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """A child `forget` was run for: when, and which snapshot was current then."""
+
+    forgotten_at: str
+    snapshot_id: int
+
+
 @dataclass(frozen=True)
 class StoredSnapshot:
     id: int
@@ -228,7 +249,11 @@ class Store:
             conn = sqlite3.connect(path, timeout=30)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
-            conn.executescript(f"BEGIN;{_SCHEMA}COMMIT;")  # one commit, not one per table
+            conn.executescript(f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}COMMIT;")  # one commit
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(references_)")}
+            if "photo_path" not in columns:
+                conn.execute("ALTER TABLE references_ ADD COLUMN photo_path TEXT")
+                conn.commit()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open the database: {exc}") from None
         self.conn = conn
@@ -363,13 +388,20 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def add_reference(self, child: str, photo_sha256: str, name: str, encoding: Encoding) -> None:
+    def add_reference(
+        self,
+        child: str,
+        photo_sha256: str,
+        name: str,
+        encoding: Encoding,
+        path: str | None = None,
+    ) -> None:
         blob = np.asarray(encoding, dtype="<f8").tobytes()
         with self.transaction():
             self.conn.execute(
-                "INSERT OR IGNORE INTO references_ "
-                "(child, photo_sha256, photo_name, encoding, enrolled_at) VALUES (?,?,?,?,?)",
-                (child, photo_sha256, name, blob, self.now()),
+                "INSERT OR IGNORE INTO references_ (child, photo_sha256, photo_name, encoding, "
+                "enrolled_at, photo_path) VALUES (?,?,?,?,?,?)",
+                (child, photo_sha256, name, blob, self.now(), path),
             )
 
     def reference_encodings(self) -> dict[str, list[Encoding]]:
@@ -408,8 +440,13 @@ class Store:
         name) by a pseudonym in the audit trail and in human reviews. Returns references
         deleted."""
         pseudonym = "forgotten-" + secrets.token_hex(4)
+        current = self.current_snapshot()
         with self.transaction():
             n = self._delete_child_data(child)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO forgotten VALUES (?,?,?)",
+                (self._marker(child), self.now(), current.id if current else 0),
+            )
             self.conn.execute("INSERT INTO audit_pseudonymising VALUES (1)")
             for old in [f"{name} ({child})" for name in self.names_of(child)] + [child]:
                 replace = {"old": json.dumps(old, ensure_ascii=False)[1:-1], "new": pseudonym}
@@ -649,6 +686,44 @@ class Store:
             for r in self.conn.execute(
                 "SELECT DISTINCT first_name FROM snapshot_children WHERE child = ? "
                 "AND first_name != ''",
+                (child,),
+            )
+        ]
+
+    # --- forgotten children ----------------------------------------------------------------
+
+    def _marker(self, child: str, *, create: bool = True) -> str | None:
+        """A keyed hash of the child's number; the key is this database's own (created, inside
+        the caller's transaction, by the first forget)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'marker_key'").fetchone()
+        if row is None:
+            if not create:
+                return None  # no key yet: nobody was ever forgotten
+            key = secrets.token_hex(32)
+            self.conn.execute("INSERT INTO meta VALUES ('marker_key', ?)", (key,))
+        else:
+            key = row[0]
+        return hmac.new(bytes.fromhex(key), child.encode(), hashlib.sha256).hexdigest()
+
+    def forgotten(self, child: str) -> Forgotten | None:
+        marker = self._marker(child, create=False)
+        row = self.conn.execute(
+            "SELECT forgotten_at, snapshot_id FROM forgotten WHERE marker = ?", (marker,)
+        ).fetchone()
+        return Forgotten(row[0], int(row[1])) if row else None
+
+    def lift_forgotten(self, child: str) -> None:
+        """A person enrolled the child again after new consent: the marker has done its work."""
+        marker = self._marker(child, create=False)
+        with self.transaction():
+            self.conn.execute("DELETE FROM forgotten WHERE marker = ?", (marker,))
+
+    def reference_files(self, child: str) -> list[tuple[str, str | None]]:
+        """(file name, path when known) of the child's reference photos."""
+        return [
+            (str(name), path)
+            for name, path in self.conn.execute(
+                "SELECT photo_name, photo_path FROM references_ WHERE child = ? ORDER BY id",
                 (child,),
             )
         ]
