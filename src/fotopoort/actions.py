@@ -58,7 +58,13 @@ class ImportResult:
 
 
 def import_consents(
-    policy: Policy, store: Store, export: Path, *, older_ok: bool = False, yes: bool = False
+    policy: Policy,
+    store: Store,
+    export: Path,
+    *,
+    older_ok: bool = False,
+    yes: bool = False,
+    by: str = "fotopoort",
 ) -> ImportResult:
     """Import `export` as the current snapshot. Refused, with nothing changed, when it is older
     than the current snapshot (unless `older_ok`) or changes many children at once (unless
@@ -85,6 +91,16 @@ def import_consents(
     changes: tuple[ConsentChange, ...] = ()
     if before is not None and not outcome.already_current:
         changes = tuple(diff_snapshots(before.snapshot, snap, tuple(policy.channels)))
+    if not outcome.already_current:
+        store.record_event(
+            "import",
+            by,
+            f"snapshot {outcome.stored.id} from {snap.source}: {len(snap.children)} children, "
+            f"{len(changes)} changes, face encodings of {len(outcome.forgotten)} children deleted"
+            + (" (older export, --older-ok)" if older_ok and before is not None else ""),
+            path=str(export.absolute()),
+            snapshot_sha256=snap.sha256,
+        )
     return ImportResult(snap, outcome, changes)
 
 
@@ -118,6 +134,7 @@ def enroll(
     jobs: int = 1,
     progress: Progress | None = None,
     children: Sequence[str] = (),
+    by: str = "fotopoort",
 ) -> EnrolReport:
     """Enrol the child folders of `refdir`, or only `children`. A child `forget` was run for
     is enrolled again only when named in `children` and a snapshot imported after the forget
@@ -157,9 +174,22 @@ def enroll(
         only=children,
         held=held,
     )
+    lifted = 0
     for outcome in report.children:
         if outcome.child in children and outcome.enrolled and store.forgotten(outcome.child):
             store.lift_forgotten(outcome.child)
+            lifted += 1
+    added = sum(o.enrolled for o in report.children)
+    if added:
+        store.record_event(
+            "enroll",
+            by,
+            f"{added} reference photos of "
+            f"{sum(1 for o in report.children if o.enrolled)} children enrolled"
+            + (f", {lifted} of them forgotten before" if lifted else ""),
+            path=str(refdir.absolute()),
+            snapshot_sha256=current.snapshot.sha256,
+        )
     return report
 
 
@@ -170,11 +200,14 @@ class ForgetResult:
     photos_unknown: tuple[str, ...]  # names of reference photos enrolled before paths were kept
 
 
-def forget(store: Store, child: str) -> ForgetResult:
+def forget(store: Store, child: str, by: str = "fotopoort") -> ForgetResult:
     files = store.reference_files(child)
     left = tuple(path for _, path in files if path is not None and Path(path).is_file())
     unknown = tuple(name for name, path in files if path is None)
-    return ForgetResult(store.forget(child), left, unknown)
+    deleted = store.forget(child)
+    # the audit says that a child was forgotten, never which one
+    store.record_event("forget", by, f"a child forgotten: {deleted} reference encodings deleted")
+    return ForgetResult(deleted, left, unknown)
 
 
 # --- deciding, with what people said in review -------------------------------------------
@@ -396,6 +429,26 @@ def recheck(
         records.append((ch, prev.group, item))
     _record(store, policy, snapshot, records, "recheck")
     return RecheckRun(snapshot, items)
+
+
+def taken_down(
+    store: Store, photos: Sequence[Path], all_gone: bool, by: str
+) -> list[PreviousDecision]:
+    """Record that photos on the take-down list were taken down: `photos` by name, and with
+    `all_gone` every one whose original no longer exists (the person confirms its copies are
+    down too). A photo not on the list is a usage error, and then nothing is recorded."""
+    listed = store.to_take_down()
+    chosen: list[PreviousDecision] = []
+    for photo in photos:
+        keys = {str(photo.absolute()), str(photo.resolve())}
+        rows = [p for p in listed if p.path in keys]
+        if not rows:
+            raise UsageError(f"{photo}: not on the take-down list (run `fotopoort recheck`)")
+        chosen += rows
+    if all_gone:
+        chosen += [p for p in listed if not Path(p.path).exists() and p not in chosen]
+    store.mark_taken_down(chosen, by)
+    return chosen
 
 
 def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:

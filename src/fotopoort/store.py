@@ -727,3 +727,61 @@ class Store:
                 (child,),
             )
         ]
+
+    def record_event(
+        self,
+        action: str,
+        actor: str,
+        what: str,
+        *,
+        path: str = "",
+        snapshot_sha256: str = "",
+        channel: str = "",
+        group: str | None = None,
+    ) -> None:
+        """An audit entry for an act that is no photo decision (import, enrol, forget, purge,
+        take-down): what, when, by whom, how many. Never an encoding, never a forgotten
+        child's number."""
+        entry = {
+            "tool_version": __version__,
+            "action": action,
+            "actor": actor,
+            "photo_sha256": "",
+            "path": path,
+            "channel": channel,
+            "grp": group,
+            "decision": "",
+            "reasons": "[]",
+            "faces": "[]",
+            "snapshot_sha256": snapshot_sha256,
+            "thresholds": "{}",
+            "note": what,
+        }
+        with self.transaction():
+            self._append_audit(entry, self.now())
+
+    def to_take_down(self) -> list[PreviousDecision]:
+        """Decisions on the take-down list as the last recheck left it: allowed when they
+        may have gone out, not allowed now."""
+        return [
+            p for p in self.previous_decisions() if p.basis == "allowed" and p.decision != "allowed"
+        ]
+
+    def mark_taken_down(self, rows: Sequence[PreviousDecision], actor: str) -> None:
+        """A person says these photos are down: what may be out is what is decided now."""
+        with self.transaction():
+            for p in rows:
+                self.conn.execute(
+                    "UPDATE decisions SET basis = decision WHERE path = ? AND channel = ? "
+                    "AND grp = ?",
+                    (p.path, p.channel, p.group or ""),
+                )
+        for p in rows:
+            self.record_event(
+                "taken-down",
+                actor,
+                f"taken down: no longer {p.basis} for {p.channel}, now {p.decision}",
+                path=p.path,
+                channel=p.channel,
+                group=p.group,
+            )
