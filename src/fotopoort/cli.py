@@ -221,12 +221,12 @@ def _plain_progress(env: Env, what: str) -> Callable[[int, int, str], None]:
 
     def update(done: int, total: int, _name: str) -> None:
         step = max(1, min(100, total // 10))
-        if done % step and done != total:
+        if not done or (done % step and done != total):
             return
         elapsed = env.clock() - start
         line = f"{what}: {done}/{total}, {_duration(elapsed)} elapsed"
         if done < total:
-            left = elapsed / done * (total - done) if done else 0.0
+            left = elapsed / done * (total - done)
             line += f", about {_duration(left)} left"
         env.err.print(line, markup=False, soft_wrap=True)
 
