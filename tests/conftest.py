@@ -37,6 +37,7 @@ class Cli:
     workdir: Path
     engine_factory: EngineFactory
     default_args: dict[str, list[str]] = field(default_factory=dict)  # per command, appended
+    env_hook: Callable[[Env], None] | None = None  # to change the Env (a clock, say)
 
     @property
     def config(self) -> Path:
@@ -48,6 +49,8 @@ class Cli:
             out=Console(highlight=False, soft_wrap=True, width=200),
             err=Console(stderr=True, highlight=False, width=200),
         )
+        if self.env_hook is not None:
+            self.env_hook(env)
         argv = ["--config", str(self.config), *[str(a) for a in args]]
         if args and str(args[0]) in self.default_args and not {"-j", "--jobs"} & set(argv):
             argv += self.default_args[str(args[0])]

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import asdict, dataclass
@@ -88,7 +89,9 @@ def test_every_decision_is_appended_with_what_it_was_based_on(
 ) -> None:
     root = camp(tmp_path / "kamp")
     school("check", root, "-c", "website")
-    checked = audit(school)
+    everything_so_far = audit(school)
+    assert [e["action"] for e in everything_so_far][:2] == ["import", "enroll"]
+    checked = [e for e in everything_so_far if e["photo_sha256"]]
     entries = by_photo(root, checked)
     assert len(checked) == len(entries) == 8  # every photo, broken.jpg too
     september = sha256(demo(shared, SEPTEMBER))
@@ -124,9 +127,9 @@ def test_every_decision_is_appended_with_what_it_was_based_on(
     school("consents", "import", demo(shared, DECEMBER))
     recheck(school)
     everything = audit(school)
-    assert everything[: len(checked)] == checked
-    later = everything[len(checked) :]
-    assert {e["action"] for e in later} == {"sort", "review", "recheck"}
+    assert everything[: len(everything_so_far)] == everything_so_far
+    later = everything[len(everything_so_far) :]
+    assert {e["action"] for e in later} == {"sort", "review", "import", "recheck"}
     (human,) = [e for e in later if e["action"] == "review"]
     assert (human["actor"], human["note"], human["decision"]) == ("juf Anna", note, "allowed")
     assert human["reasons"][-1]["message"] == f"approved by juf Anna ({note})"
@@ -198,7 +201,13 @@ def test_forget_replaces_the_child_by_a_pseudonym_in_past_entries(
     for child in (DAAN, SOPHIE_NR):
         assert school("forget", child).exit_code == 0
     after = raw_audit(school)
-    assert [row[:10] for row in after] == [row[:10] for row in before]  # id ... decision
+    assert [row[:10] for row in after[: len(before)]] == [row[:10] for row in before]
+    # the forgets are recorded too, without saying who was forgotten
+    forgets = after[len(before) :]
+    assert [row[3] for row in forgets] == ["forget"] * 2
+    assert all(
+        re.fullmatch(r"a child forgotten: \d reference encodings deleted", r[14]) for r in forgets
+    )
     dump = json.dumps(after, ensure_ascii=False)
     for gone in (DAAN, "Daan (0100231)", SOPHIE_NR, "Sophie (0100512)"):
         assert gone not in dump
@@ -262,7 +271,8 @@ def history(registered: Cli, tmp_path: Path) -> History:
 
 
 def photos(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(Path(e["path"]).name, e["action"]) for e in entries]
+    """The photo decisions among `entries` (imports, enrolments and the like have no photo)."""
+    return [(Path(e["path"]).name, e["action"]) for e in entries if e["photo_sha256"]]
 
 
 DECEMBER_ENTRIES = [("december.png", "check"), ("december.png", "review")]
@@ -289,6 +299,8 @@ def test_audit_as_csv_and_as_a_table(history: History) -> None:
     result = history.cli("audit", "--csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["action"] == "import" and rows[0]["photo_sha256"] == ""
+    rows = rows[1:]
     assert [(Path(r["path"]).name, r["action"], r["actor"]) for r in rows] == [
         ("september.png", "check", "fotopoort"),
         ("december.png", "check", "fotopoort"),
@@ -299,7 +311,7 @@ def test_audit_as_csv_and_as_a_table(history: History) -> None:
     table = history.cli("audit")
     assert table.exit_code == 0
     assert "2026-12-05 09:00" in table.stdout and "meester Bas" in table.stdout
-    assert "3 entries" in table.stdout
+    assert "4 entries" in table.stdout
 
 
 @pytest.mark.parametrize(

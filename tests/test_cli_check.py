@@ -299,7 +299,7 @@ def test_a_second_run_on_the_same_database_waits_then_says_so(school: Cli, tmp_p
     root = camp(tmp_path / "kamp")
     with FileLock(f"{school.workdir / 'fotopoort.db'}.lock"):
         result = school("--wait", "0.2", "check", root, "-c", "website")
-    assert result.exit_code == 2
+    assert result.exit_code == 75  # EX_TEMPFAIL: a job tries again later, not a config error
     assert "waiting for another fotopoort run" in result.stderr
     assert "another fotopoort run is still busy" in result.stderr
     assert school("check", root, "-c", "website").exit_code == 1  # free again

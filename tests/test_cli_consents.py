@@ -229,8 +229,11 @@ def test_a_newer_export_becomes_the_current_snapshot(imported: Cli) -> None:
     assert "export dated 2026-12-03" in result.stdout
     assert channels_of(imported, DAAN)["website"] is False
     assert channels_of(imported, FATIMA)["school"] is True
-    # going back to the old export is a change too, not a no-op
-    assert "snapshot 3" in import_ok(imported, DEMO_CSV).stdout
+    # going back to the old export is refused; when a person insists, it is a change too
+    assert imported("consents", "import", DEMO_CSV).exit_code == 2
+    back = imported("consents", "import", DEMO_CSV, "--older-ok")
+    assert back.exit_code == 0, back.output
+    assert "snapshot 3" in back.stdout
     assert channels_of(imported, DAAN)["website"] is True
     assert snapshot_ids(imported) == [1, 2, 3]
 

@@ -291,10 +291,37 @@ def test_child_without_explicit_biometric_consent_is_never_looked_at(
 
 def test_empty_child_folder_is_skipped(school: Cli, refdir: Path) -> None:
     (refdir / DAAN).mkdir(parents=True)
-    output = ok(school("enroll", refdir))
-    assert "skipped  Daan (0100231): no reference photos in its folder" in output
-    assert "0 children enrolled, 1 skipped" in output
+    result = school("enroll", refdir)
+    assert result.exit_code == 1  # nothing enrolled: a job that did nothing is no success
+    assert "skipped  Daan (0100231): no reference photos in its folder" in result.stdout
+    assert "0 children enrolled, 1 skipped" in result.stdout
     assert references(school) == {}
+
+
+def test_enrolling_none_of_the_folders_fails_and_says_why(school: Cli, refdir: Path) -> None:
+    face(refdir / "Sheldon" / "sheldon.png", RED)
+    face(refdir / DAAN.lstrip("0") / "daan.png", GREEN)
+    result = school("enroll", refdir)
+    assert result.exit_code == 1, result.output
+    assert (
+        "skipped  Sheldon: folder 'Sheldon' is not a leerlingnummer in the consent export"
+        in result.stdout
+    )
+    assert (
+        f"skipped  100231: not in the consent export; 100231 looks like {DAAN} without its "
+        "leading zero (rename the folder)" in result.stdout
+    )
+    assert result.stderr.endswith(
+        "none of its 2 folders gave an enrolled child (see why above)\n"
+    ), result.stderr
+    assert references(school) == {}
+
+
+def test_enrolling_from_a_folder_without_child_folders_fails(school: Cli, refdir: Path) -> None:
+    write(refdir / "lijst.txt", b"0100231\n")
+    result = school("enroll", refdir)
+    assert result.exit_code == 1
+    assert "it holds no folder per leerlingnummer" in result.stderr
 
 
 def test_enrolling_again_changes_nothing(school: Cli, refdir: Path) -> None:

@@ -479,7 +479,8 @@ class School:
                 rows = [ANCHOR, *(self._row(kid, *a) for kid, a in answers.items())]
                 path = self.root / f"export{self.imports}.csv"
                 write_export(path, self.blank.header, rows)
-                actions.import_consents(self.policy, self.store, path)
+                # any history of exports, including ones a person confirms
+                actions.import_consents(self.policy, self.store, path, older_ok=True, yes=True)
             case Enroll():
                 actions.enroll(self.policy, self.store, self.blank.refs, FakeEngine)
             case Shoot(photo, faces):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import faults
+from . import faults, guard
 from .channels import Channel
 from .config import Policy
 from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_export
@@ -27,7 +27,7 @@ from .decide import (
     with_assignments,
 )
 from .enrol import EnrolReport, Progress, enrol_folder
-from .errors import UsageError
+from .errors import ConfirmationNeeded, UsageError
 from .output import (
     Checked,
     check_document,
@@ -59,13 +59,50 @@ class ImportResult:
     changes: tuple[ConsentChange, ...]  # against the snapshot that was current before
 
 
-def import_consents(policy: Policy, store: Store, export: Path) -> ImportResult:
+def import_consents(
+    policy: Policy,
+    store: Store,
+    export: Path,
+    *,
+    older_ok: bool = False,
+    yes: bool = False,
+    by: str = "fotopoort",
+) -> ImportResult:
+    """Import `export` as the current snapshot. Refused, with nothing changed, when it is older
+    than the current snapshot (unless `older_ok`) or changes many children at once (unless
+    `yes`): both are more often the wrong file than a real change."""
     snap = read_export(export, policy)
     before = store.current_snapshot()
+    if before is not None and not store.is_current(snap):
+        earlier = [guard.Earlier(*row) for row in store.snapshots()]
+        older = guard.older_than_current(snap, before.snapshot, before.id, earlier)
+        if older and not older_ok:
+            raise ConfirmationNeeded(
+                f"{export.name}: not imported: {older}; an older export would bring back "
+                "consent withdrawn since. Import the newest export, or pass --older-ok if this "
+                "one really is the school's current register"
+            )
+        planned = diff_snapshots(before.snapshot, snap, tuple(policy.channels))
+        problems = guard.mass_changes(planned, before.snapshot, store.enrolled_children())
+        if problems and not yes:
+            raise ConfirmationNeeded(
+                f"{export.name}: not imported: {'; and '.join(problems)}. Check that this is "
+                "the right export, then run again with --yes"
+            )
     outcome = store.import_snapshot(snap, tuple(policy.channels))
     changes: tuple[ConsentChange, ...] = ()
     if before is not None and not outcome.already_current:
         changes = tuple(diff_snapshots(before.snapshot, snap, tuple(policy.channels)))
+    if not outcome.already_current:
+        store.record_event(
+            "import",
+            by,
+            f"snapshot {outcome.stored.id} from {snap.source}: {len(snap.children)} children, "
+            f"{len(changes)} changes, face encodings of {len(outcome.forgotten)} children deleted"
+            + (" (older export, --older-ok)" if older_ok and before is not None else ""),
+            path=str(export.absolute()),
+            snapshot_sha256=snap.sha256,
+        )
     return ImportResult(snap, outcome, changes)
 
 
@@ -98,22 +135,81 @@ def enroll(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    children: Sequence[str] = (),
+    by: str = "fotopoort",
 ) -> EnrolReport:
-    snapshot = store.require_snapshot().snapshot
-    return enrol_folder(
+    """Enrol the child folders of `refdir`, or only `children`. A child `forget` was run for
+    is enrolled again only when named in `children` and a snapshot imported after the forget
+    (and, when dated, dated on or after its day) gives face-recognition consent."""
+    current = store.require_snapshot()
+
+    def held(child: str) -> str | None:
+        mark = store.forgotten(child)
+        if mark is None:
+            return None
+        day = mark.forgotten_at[:10]
+        if child not in children:
+            return (
+                f"forgotten on {day}: not enrolled again by a folder run; once a newer export "
+                "gives face-recognition consent again, a person enrols the child with "
+                f"`fotopoort enroll {refdir} --child {child}`"
+            )
+        export_date = current.snapshot.export_date
+        if current.id <= mark.snapshot_id or (
+            export_date is not None and export_date.isoformat() < day
+        ):
+            return (
+                f"forgotten on {day}: import a consent export made after that day that gives "
+                "face-recognition consent again first"
+            )
+        return None
+
+    report = enrol_folder(
         refdir,
-        snapshot,
+        current.snapshot,
         store,
         engine_factory,
         policy.detection,
         policy.max_pixels,
         jobs=jobs,
         progress=progress,
+        only=children,
+        held=held,
     )
+    lifted = 0
+    for outcome in report.children:
+        if outcome.child in children and outcome.enrolled and store.forgotten(outcome.child):
+            store.lift_forgotten(outcome.child)
+            lifted += 1
+    added = sum(o.enrolled for o in report.children)
+    if added:
+        store.record_event(
+            "enroll",
+            by,
+            f"{added} reference photos of "
+            f"{sum(1 for o in report.children if o.enrolled)} children enrolled"
+            + (f", {lifted} of them forgotten before" if lifted else ""),
+            path=str(refdir.absolute()),
+            snapshot_sha256=current.snapshot.sha256,
+        )
+    return report
 
 
-def forget(store: Store, child: str) -> int:
-    return store.forget(child)
+@dataclass(frozen=True)
+class ForgetResult:
+    deleted: int  # reference encodings
+    photos_left: tuple[str, ...]  # reference photos still on disk: the school's to delete
+    photos_unknown: tuple[str, ...]  # names of reference photos enrolled before paths were kept
+
+
+def forget(store: Store, child: str, by: str = "fotopoort") -> ForgetResult:
+    files = store.reference_files(child)
+    left = tuple(path for _, path in files if path is not None and Path(path).is_file())
+    unknown = tuple(name for name, path in files if path is None)
+    deleted = store.forget(child)
+    # the audit says that a child was forgotten, never which one
+    store.record_event("forget", by, f"a child forgotten: {deleted} reference encodings deleted")
+    return ForgetResult(deleted, left, unknown)
 
 
 # --- deciding, with what people said in review -------------------------------------------
@@ -404,6 +500,26 @@ def recheck(
         records.append((ch, prev.group, item))
     _record(store, policy, snapshot, records, "recheck")
     return RecheckRun(snapshot, items)
+
+
+def taken_down(
+    store: Store, photos: Sequence[Path], all_gone: bool, by: str
+) -> list[PreviousDecision]:
+    """Record that photos on the take-down list were taken down: `photos` by name, and with
+    `all_gone` every one whose original no longer exists (the person confirms its copies are
+    down too). A photo not on the list is a usage error, and then nothing is recorded."""
+    listed = store.to_take_down()
+    chosen: list[PreviousDecision] = []
+    for photo in photos:
+        keys = {str(photo.absolute()), str(photo.resolve())}
+        rows = [p for p in listed if p.path in keys]
+        if not rows:
+            raise UsageError(f"{photo}: not on the take-down list (run `fotopoort recheck`)")
+        chosen += rows
+    if all_gone:
+        chosen += [p for p in listed if not Path(p.path).exists() and p not in chosen]
+    store.mark_taken_down(chosen, by)
+    return chosen
 
 
 def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -85,6 +87,8 @@ class Env:
     config: Path | None = None
     debug: bool = False
     wait: float = 600.0
+    quiet: bool = False
+    clock: Callable[[], float] = time.monotonic  # for the ETA of plain progress lines
 
 
 class _Group(TyperGroup):
@@ -129,7 +133,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Checks school photos against parents' consent before anything is published.\n\n"
     "Exit codes: 0 success (check/sort: every photo allowed), 1 some photo blocked or in "
-    "review, 2 usage, configuration or input error, 3 internal error, 130 interrupted.",
+    "review (enroll: no child enrolled), 2 usage, configuration or input error, 3 internal "
+    "error, 75 another run is busy with the database (try again later), 130 interrupted.",
 )
 consents_app = typer.Typer(cls=_Group, no_args_is_help=True, help="The consent register.")
 app.add_typer(consents_app, name="consents")
@@ -165,6 +170,15 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print only warnings, errors and --json documents (for jobs); the exit code "
+            "says the rest.",
+        ),
+    ] = False,
 ) -> None:
     env = ctx.obj if isinstance(ctx.obj, Env) else Env()
     _sanitise(env.out)
@@ -172,12 +186,32 @@ def _main(
     env.config = config
     env.debug = debug
     env.wait = wait
+    env.quiet = quiet
+    if quiet:
+        env.out.quiet = True
     ctx.obj = env
 
 
 def _env(ctx: typer.Context) -> Env:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, Env) else Env()
+
+
+def _by(value: str | None) -> str:
+    """Who acts, for the audit trail: --by, else the login name. Never empty."""
+    if value is None:
+        try:
+            return getpass.getuser() or "unknown"
+        except (OSError, KeyError):  # no login name (a container, a service account)
+            return "unknown"
+    if not value.strip():
+        raise UsageError("--by may not be empty: say who does this (it goes in the audit trail)")
+    return value.strip()
+
+
+_BY_DEFAULT = typer.Option(
+    "--by", help="Who does this, for the audit trail (default: your login name)."
+)
 
 
 def _policy(env: Env, *, matching: bool = False) -> Policy:
@@ -220,9 +254,13 @@ def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
 
 @contextmanager
 def _progress(env: Env, what: str) -> Iterator[Callable[[int, int, str], None] | None]:
-    """A progress bar on a terminal; nothing at all otherwise."""
-    if not env.err.is_terminal:
+    """A progress bar on a terminal; plain lines in a log (every tenth of the work, at most
+    every 100 photos, with an ETA); nothing with --quiet."""
+    if env.quiet:
         yield None
+        return
+    if not env.err.is_terminal:
+        yield _plain_progress(env, what)
         return
     columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=env.err, transient=True) as bar:
@@ -232,6 +270,29 @@ def _progress(env: Env, what: str) -> Iterator[Callable[[int, int, str], None] |
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def _plain_progress(env: Env, what: str) -> Callable[[int, int, str], None]:
+    start = env.clock()
+
+    def update(done: int, total: int, _name: str) -> None:
+        step = max(1, min(100, total // 10))
+        if not done or (done % step and done != total):
+            return
+        elapsed = env.clock() - start
+        line = f"{what}: {done}/{total}, {_duration(elapsed)} elapsed"
+        if done < total:
+            left = elapsed / done * (total - done)
+            line += f", about {_duration(left)} left"
+        env.err.print(line, markup=False, soft_wrap=True)
+
+    return update
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 # --- init ---------------------------------------------------------------------------------
@@ -261,16 +322,36 @@ _SHOWN = 40  # change lines and warnings printed by an import; past that, a coun
 def consents_import(
     ctx: typer.Context,
     export: Annotated[Path, typer.Argument(help="The consent export (CSV or XLSX).")],
+    older_ok: Annotated[
+        bool,
+        typer.Option(
+            "--older-ok",
+            help="Import an export older than the current snapshot (it may bring back "
+            "consent withdrawn since).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="Import although it gives consent back to, or removes, many children at once.",
+        ),
+    ] = False,
+    by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
     """Import a consent export as the new current snapshot (all or nothing).
 
     Children whose face-recognition consent is withdrawn, or who left, have their encodings
-    deleted in the same step.
+    deleted in the same step. An export older than the current snapshot is refused (unless
+    --older-ok), and so is one that gives consent back to, or removes, more than a few
+    children at once (over 20% of the school, or over 10 children; unless --yes).
     """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        result = actions.import_consents(policy, store, export)
+        result = actions.import_consents(
+            policy, store, export, older_ok=older_ok, yes=yes, by=_by(by)
+        )
     notes = result.snapshot.notes
     for note in notes[:_SHOWN]:
         env.err.print(f"warning: {note}", markup=False, soft_wrap=True)
@@ -425,17 +506,36 @@ def enroll(
         Path, typer.Argument(help="A folder with one folder per leerlingnummer of photos.")
     ],
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    child: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--child",
+            metavar="NR",
+            help="Only this child's folder; repeat for several. A forgotten child is enrolled "
+            "again only this way, after a newer export gives consent again.",
+        ),
+    ] = None,
+    by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
     """Enrol children from reference photos: only those with face-recognition consent (Ja).
 
     Each reference photo must show exactly one face, large enough to identify. Re-running is
-    safe: photos already enrolled are recognised by their content.
+    safe: photos already enrolled are recognised by their content. A child `forget` was run
+    for stays forgotten: only `--child NR`, after a newer export gives consent again, enrols
+    it again.
     """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store, _progress(env, "enrolling") as progress:
         report = actions.enroll(
-            policy, store, refdir, env.engine_factory, jobs=_jobs(jobs), progress=progress
+            policy,
+            store,
+            refdir,
+            env.engine_factory,
+            jobs=_jobs(jobs),
+            progress=progress,
+            children=tuple(child or ()),
+            by=_by(by),
         )
     for entry, why in report.ignored:
         env.err.print(f"ignored {entry}: {why}", markup=False)
@@ -457,10 +557,25 @@ def enroll(
             skipped += 1
             env.out.print(f"skipped  {who}: no usable reference photo", markup=False)
     env.out.print(f"{enrolled} children enrolled, {skipped} skipped", markup=False)
+    if not enrolled:  # a job that did nothing is not a success
+        env.err.print(
+            f"fotopoort: no child enrolled from {refdir}: "
+            + (
+                f"none of its {skipped} folders gave an enrolled child (see why above)"
+                if skipped
+                else "it holds no folder per leerlingnummer"
+            ),
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
 @app.command()
-def enrolled(ctx: typer.Context) -> None:
+def enrolled(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
     """List enrolled children: number of reference photos and enrolment date."""
     env = _env(ctx)
     policy = _policy(env)
@@ -468,6 +583,19 @@ def enrolled(ctx: typer.Context) -> None:
         rows = store.enrolled()
         current = store.current_snapshot()
     names = current.snapshot.children if current else {}
+    if as_json:
+        doc = [
+            {
+                "child": r.child,
+                "name": names[r.child].first_name if r.child in names else None,
+                "references": r.references,
+                "first_enrolled": r.first_enrolled,
+                "last_enrolled": r.last_enrolled,
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
     table = Table()
     for col in ("child", "name", "references", "enrolled"):
         table.add_column(col)
@@ -482,6 +610,7 @@ def enrolled(ctx: typer.Context) -> None:
 def forget(
     ctx: typer.Context,
     child: Annotated[str, typer.Argument(metavar="NR", help="The child's leerlingnummer.")],
+    by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
     """Delete every face encoding and cached result of one child.
 
@@ -489,8 +618,28 @@ def forget(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        n = actions.forget(store, child)
-    env.out.print(f"forgot {child}: {n} reference encodings deleted", markup=False)
+        result = actions.forget(store, child, _by(by))
+    env.out.print(
+        f"forgot {child}: {result.deleted} reference encodings deleted; the child is not "
+        "enrolled again until a newer consent export gives face-recognition consent and a "
+        f"person runs `fotopoort enroll FOLDER --child {child}`",
+        markup=False,
+    )
+    if result.photos_left:
+        env.out.print(
+            f"{len(result.photos_left)} reference photos are still on disk; fotopoort never "
+            "deletes photos, they are the school's to delete:",
+            markup=False,
+        )
+        for path in result.photos_left:
+            env.out.print(f"  {path}", markup=False, soft_wrap=True)
+    if result.photos_unknown:
+        env.out.print(
+            "reference photos enrolled before fotopoort kept their folder (the school's to "
+            f"delete, if still there): {', '.join(result.photos_unknown)}",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 # --- check and sort -------------------------------------------------------------------------
@@ -580,11 +729,19 @@ def sort_cmd(
         typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    ok_if_review: Annotated[
+        bool,
+        typer.Option(
+            "--ok-if-review",
+            help="Exit 0 when photos are in review but none is blocked (for a nightly job: "
+            "review copies wait in OUT/<channel>/review/ for a person).",
+        ),
+    ] = False,
 ) -> None:
     """Copy every photo to OUT/<channel>/<allowed|blocked|review>/ and write OUT/report.json.
 
     Originals are never changed. Re-running into the same OUT moves copies whose decision
-    changed. Exit codes as for check.
+    changed. Exit codes as for check; with --ok-if-review, photos in review alone exit 0.
     """
     env = _env(ctx)
     policy = _policy(env, matching=True)
@@ -614,7 +771,10 @@ def sort_cmd(
             markup=False,
         )
     env.out.print(f"copies and report.json in {out}", markup=False)
-    if run.any_not_allowed():
+    blocked = any(
+        item.decision.verdict is Verdict.BLOCKED for items in run.results.values() for item in items
+    )
+    if blocked or (run.any_not_allowed() and not ok_if_review):
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
@@ -629,16 +789,42 @@ def recheck(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    done: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--done",
+            metavar="PHOTO",
+            help="PHOTO on the take-down list was taken down (or deleted) everywhere; repeat "
+            "for several.",
+        ),
+    ] = None,
+    all_gone: Annotated[
+        bool,
+        typer.Option(
+            "--all-gone",
+            help="Every photo on the take-down list whose original is deleted was taken down "
+            "everywhere (you confirm its copies are gone too).",
+        ),
+    ] = False,
+    by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
     """Decide every photo checked before again, against the current consent export.
 
     Lists the take-down list: photos that were allowed for a channel and no longer are. Exit
     code 1 when that list is not empty. Photos whose faces are known are not decoded again.
+    --done PHOTO and --all-gone record (in the audit trail) that photos were taken down, so
+    they leave the list.
     """
     env = _env(ctx)
     policy = _policy(env, matching=True)
     ch = policy.require_channel(channel) if channel else None
+    actor = _by(by) if done or all_gone else ""
     with _store(env, policy) as store, _progress(env, "rechecking") as progress:
+        if done or all_gone:
+            for p in actions.taken_down(store, done or [], all_gone, actor):
+                env.err.print(
+                    f"recorded as taken down: {p.path} ({p.channel})", markup=False, soft_wrap=True
+                )
         run = actions.recheck(
             policy, store, env.engine_factory, ch, jobs=_jobs(jobs), progress=progress
         )
@@ -736,6 +922,7 @@ def review_list(
     channel: Annotated[
         str | None, typer.Option("--channel", "-c", help="Only this channel.")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Photos whose latest decision is review, with the faces that need a person."""
     env = _env(ctx)
@@ -743,6 +930,23 @@ def review_list(
     ch = policy.require_channel(channel) if channel else None
     with _store(env, policy, write=False) as store:
         rows = actions.review_list(store, ch)
+    if as_json:
+        doc = [
+            {
+                "path": prev.path,  # absolute: unambiguous whichever folder it was found in
+                "rel": prev.rel,
+                "channel": prev.channel,
+                "group": prev.group,
+                "sha256": prev.sha256,
+                "reasons": [
+                    r for r in (entry["reasons"] if entry else []) if r["code"] != "consent"
+                ],
+                "faces": entry["faces"] if entry else [],
+            }
+            for prev, entry in rows
+        ]
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
     table = Table(title="in review")
     for col in ("photo", "channel", "why"):
         table.add_column(col, overflow="fold")
@@ -768,7 +972,7 @@ def review_assign(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        items = actions.review_assign(policy, store, photo, face, child, by, note)
+        items = actions.review_assign(policy, store, photo, face, child, _by(by), note)
     _render_redecided(env, items)
 
 
@@ -790,7 +994,7 @@ def review_approve(
     policy = _policy(env)
     ch = policy.require_channel(channel)
     with _store(env, policy) as store:
-        items = actions.review_approve(policy, store, photo, ch, group, by, note)
+        items = actions.review_approve(policy, store, photo, ch, group, _by(by), note)
     _render_redecided(env, items)
 
 

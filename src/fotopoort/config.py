@@ -66,7 +66,7 @@ class Policy:
     def require_channel(self, name: str) -> Channel:
         """The channel called `name`, or a usage error with a suggestion."""
         try:
-            channel = Channel(name)
+            channel = Channel(name.strip().casefold())  # `--channel Website` means website
         except ValueError:
             raise UsageError(
                 f"unknown channel {name!r}{did_you_mean(name, CHANNEL_NAMES)}"

@@ -7,7 +7,7 @@ opened: nothing about it is computed or stored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,9 +55,16 @@ def enrol_folder(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    only: Sequence[str] = (),
+    held: Callable[[str], str | None] = lambda _child: None,
 ) -> EnrolReport:
+    """Enrol every child folder of `refdir` (or only the folders named in `only`). `held` says
+    why a child with consent must not be enrolled now (a `forget` that still holds)."""
     if not refdir.is_dir():
         raise UsageError(f"{refdir}: not a folder (expected one folder per leerlingnummer)")
+    for child in only:
+        if not (refdir / child).is_dir():
+            raise UsageError(f"{refdir / child}: no such folder of reference photos")
     settings = DetectionSettings(
         max_side=_REFERENCE_MAX_SIDE,
         detect_side=_REFERENCE_MAX_SIDE,
@@ -65,6 +72,8 @@ def enrol_folder(
         min_face_px=max(_REFERENCE_MIN_FACE_PX, detection.min_face_px),
     )
     entries = sorted(p for p in refdir.iterdir() if not p.name.startswith("."))
+    if only:
+        entries = [p for p in entries if p.name in set(only)]
     ignored = tuple((p.name, "not a folder") for p in entries if not p.is_dir())
     outcomes: list[ChildOutcome] = []
     todo: list[tuple[ChildOutcome, Path, str]] = []  # (child, photo, sha256) to analyse
@@ -73,9 +82,11 @@ def enrol_folder(
         outcome = ChildOutcome(folder.name, consent.first_name if consent else "")
         outcomes.append(outcome)
         if consent is None:
-            outcome.skipped_why = "not in the consent export"
+            outcome.skipped_why = _not_in_export(folder.name, snapshot)
         elif not consent.biometric:
             outcome.skipped_why = "no consent for face recognition"
+        elif (why := held(folder.name)) is not None:
+            outcome.skipped_why = why
         else:
             todo += _plan_child(folder, outcome, store)
     setup = (engine_factory, settings, max_pixels)
@@ -88,7 +99,7 @@ def enrol_folder(
         if isinstance(result, str):
             outcome.skipped_photos.append((photo.name, result))
         else:
-            store.add_reference(outcome.child, sha, photo.name, result)
+            store.add_reference(outcome.child, sha, photo.name, result, str(photo.absolute()))
             outcome.enrolled += 1
         if progress:
             progress(n, len(todo), outcome.child)
@@ -98,6 +109,19 @@ def enrol_folder(
         if outcome.skipped_why is None and nothing:
             outcome.skipped_why = "no reference photos in its folder"
     return EnrolReport(tuple(outcomes), ignored)
+
+
+def _not_in_export(name: str, snapshot: ConsentSnapshot) -> str:
+    """Why a folder is no child of the export, with the likely mistake when there is one."""
+    if not name.isdigit():
+        return f"folder {name!r} is not a leerlingnummer in the consent export"
+    lost_zeros = [nr for nr in snapshot.children if nr.lstrip("0") == name and nr != name]
+    if lost_zeros:
+        return (
+            f"not in the consent export; {name} looks like {lost_zeros[0]} without its leading "
+            "zero (rename the folder)"
+        )
+    return "not in the consent export"
 
 
 def _plan_child(

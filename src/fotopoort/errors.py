@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     NOT_ALLOWED = 1  # some photo is blocked or needs review, or the take-down list is not empty
     USAGE = 2  # usage, configuration or input error
     INTERNAL = 3  # a bug in fotopoort: please report it (with --debug for the traceback)
+    BUSY = 75  # another run holds the database (EX_TEMPFAIL): try again later
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -41,6 +42,16 @@ class StoreError(FotopoortError):
 
 class UsageError(FotopoortError):
     """A command was called with arguments that cannot work."""
+
+
+class BusyError(StoreError):
+    """Another run holds the database lock: a job can try again later."""
+
+    exit_code = ExitCode.BUSY
+
+
+class ConfirmationNeeded(FotopoortError):
+    """The command would do something a person must confirm (--yes, --older-ok)."""
 
 
 _ENVIRONMENT_ERRNOS = frozenset(

@@ -8,6 +8,7 @@ here returns one to a caller that prints.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -27,7 +28,7 @@ from . import __version__
 from .channels import Channel
 from .consents import ChildConsent, ConsentSnapshot
 from .decide import Approval, Assignment
-from .errors import StoreError
+from .errors import BusyError, StoreError
 from .matching import Encoding
 
 Clock = Callable[[], datetime]
@@ -133,6 +134,26 @@ CREATE TABLE IF NOT EXISTS analyses (
 """
 
 
+# Added later; old databases get them on open. A forgotten child is kept only as a keyed hash of
+# its number with the day: enough to refuse enrolling it again, not to say who it was.
+_SCHEMA_FORGET = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS forgotten (
+    marker TEXT PRIMARY KEY,
+    forgotten_at TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """A child `forget` was run for: when, and which snapshot was current then."""
+
+    forgotten_at: str
+    snapshot_id: int
+
+
 @dataclass(frozen=True)
 class StoredSnapshot:
     id: int
@@ -233,7 +254,7 @@ def exclusive_run(
         try:
             lock.acquire(timeout=wait_seconds)
         except Timeout:
-            raise StoreError(
+            raise BusyError(
                 f"another fotopoort run is still busy with {db_path} after {wait_seconds:.0f} s; "
                 "try again when it has finished"
             ) from None
@@ -259,7 +280,13 @@ class Store:
             else:
                 conn = sqlite3.connect(path, timeout=30)
                 conn.execute("PRAGMA secure_delete = ON")  # deleted encodings are overwritten
-                conn.executescript(f"BEGIN;{_SCHEMA}COMMIT;")  # one commit, not one per table
+                conn.executescript(
+                    f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}COMMIT;"
+                )  # one commit, not one per table
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(references_)")}
+                if "photo_path" not in columns:
+                    conn.execute("ALTER TABLE references_ ADD COLUMN photo_path TEXT")
+                    conn.commit()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
         except (OSError, sqlite3.Error) as exc:
@@ -332,18 +359,22 @@ class Store:
             )
         ]
 
+    def is_current(self, snap: ConsentSnapshot) -> bool:
+        """The same file read with the same policy as the current snapshot (after a change to
+        the column mapping in consents.yaml the same file gives other answers)."""
+        current = self.current_snapshot()
+        return (
+            current is not None
+            and current.snapshot.sha256 == snap.sha256
+            and dict(current.snapshot.children) == dict(snap.children)
+        )
+
     def import_snapshot(
         self, snap: ConsentSnapshot, channels: tuple[Channel, ...]
     ) -> ImportOutcome:
         """Store `snap` as the current snapshot; delete encodings it no longer allows."""
         current = self.current_snapshot()
-        # the same file read with the same policy: nothing to do (after a change to the column
-        # mapping in consents.yaml the same file gives other answers, and must be imported)
-        if (
-            current is not None
-            and current.snapshot.sha256 == snap.sha256
-            and dict(current.snapshot.children) == dict(snap.children)
-        ):
+        if current is not None and self.is_current(snap):
             return ImportOutcome(current, already_current=True, forgotten=())
         with self.transaction():
             cur = self.conn.execute(
@@ -392,13 +423,20 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def add_reference(self, child: str, photo_sha256: str, name: str, encoding: Encoding) -> None:
+    def add_reference(
+        self,
+        child: str,
+        photo_sha256: str,
+        name: str,
+        encoding: Encoding,
+        path: str | None = None,
+    ) -> None:
         blob = np.asarray(encoding, dtype="<f8").tobytes()
         with self.transaction():
             self.conn.execute(
-                "INSERT OR IGNORE INTO references_ "
-                "(child, photo_sha256, photo_name, encoding, enrolled_at) VALUES (?,?,?,?,?)",
-                (child, photo_sha256, name, blob, self.now()),
+                "INSERT OR IGNORE INTO references_ (child, photo_sha256, photo_name, encoding, "
+                "enrolled_at, photo_path) VALUES (?,?,?,?,?,?)",
+                (child, photo_sha256, name, blob, self.now(), path),
             )
 
     def reference_encodings(self) -> dict[str, list[Encoding]]:
@@ -437,8 +475,13 @@ class Store:
         name) by a pseudonym in the audit trail and in human reviews. Returns references
         deleted."""
         pseudonym = "forgotten-" + secrets.token_hex(4)
+        current = self.current_snapshot()
         with self.transaction():
             n = self._delete_child_data(child)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO forgotten VALUES (?,?,?)",
+                (self._marker(child), self.now(), current.id if current else 0),
+            )
             self.conn.execute("INSERT INTO audit_pseudonymising VALUES (1)")
             for old in [f"{name} ({child})" for name in self.names_of(child)] + [child]:
                 replace = {"old": json.dumps(old, ensure_ascii=False)[1:-1], "new": pseudonym}
@@ -705,3 +748,99 @@ class Store:
                 (child,),
             )
         ]
+
+    # --- forgotten children ----------------------------------------------------------------
+
+    def _marker(self, child: str, *, create: bool = True) -> str | None:
+        """A keyed hash of the child's number; the key is this database's own (created, inside
+        the caller's transaction, by the first forget)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'marker_key'").fetchone()
+        if row is None:
+            if not create:
+                return None  # no key yet: nobody was ever forgotten
+            key = secrets.token_hex(32)
+            self.conn.execute("INSERT INTO meta VALUES ('marker_key', ?)", (key,))
+        else:
+            key = row[0]
+        return hmac.new(bytes.fromhex(key), child.encode(), hashlib.sha256).hexdigest()
+
+    def forgotten(self, child: str) -> Forgotten | None:
+        marker = self._marker(child, create=False)
+        row = self.conn.execute(
+            "SELECT forgotten_at, snapshot_id FROM forgotten WHERE marker = ?", (marker,)
+        ).fetchone()
+        return Forgotten(row[0], int(row[1])) if row else None
+
+    def lift_forgotten(self, child: str) -> None:
+        """A person enrolled the child again after new consent: the marker has done its work."""
+        marker = self._marker(child, create=False)
+        with self.transaction():
+            self.conn.execute("DELETE FROM forgotten WHERE marker = ?", (marker,))
+
+    def reference_files(self, child: str) -> list[tuple[str, str | None]]:
+        """(file name, path when known) of the child's reference photos."""
+        return [
+            (str(name), path)
+            for name, path in self.conn.execute(
+                "SELECT photo_name, photo_path FROM references_ WHERE child = ? ORDER BY id",
+                (child,),
+            )
+        ]
+
+    def record_event(
+        self,
+        action: str,
+        actor: str,
+        what: str,
+        *,
+        path: str = "",
+        snapshot_sha256: str = "",
+        channel: str = "",
+        group: str | None = None,
+    ) -> None:
+        """An audit entry for an act that is no photo decision (import, enrol, forget, purge,
+        take-down): what, when, by whom, how many. Never an encoding, never a forgotten
+        child's number."""
+        entry = {
+            "tool_version": __version__,
+            "action": action,
+            "actor": actor,
+            "photo_sha256": "",
+            "path": path,
+            "channel": channel,
+            "grp": group,
+            "decision": "",
+            "reasons": "[]",
+            "faces": "[]",
+            "snapshot_sha256": snapshot_sha256,
+            "thresholds": "{}",
+            "note": what,
+        }
+        with self.transaction():
+            self._append_audit(entry, self.now())
+
+    def to_take_down(self) -> list[PreviousDecision]:
+        """Decisions on the take-down list as the last recheck left it: allowed when they
+        may have gone out, not allowed now."""
+        return [
+            p for p in self.previous_decisions() if p.basis == "allowed" and p.decision != "allowed"
+        ]
+
+    def mark_taken_down(self, rows: Sequence[PreviousDecision], actor: str) -> None:
+        """A person says these photos are down: what may be out is what is decided now."""
+        with self.transaction():
+            for p in rows:
+                self.conn.execute(
+                    "UPDATE decisions SET basis = decision WHERE path = ? AND channel = ? "
+                    "AND grp = ?",
+                    (p.path, p.channel, p.group or ""),
+                )
+        for p in rows:
+            self.record_event(
+                "taken-down",
+                actor,
+                f"taken down: no longer {p.basis} for {p.channel}, now {p.decision}",
+                path=p.path,
+                channel=p.channel,
+                group=p.group,
+            )
