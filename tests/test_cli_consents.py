@@ -37,6 +37,7 @@ from .test_consents import (
     LIAM,
     NOAH,
     NOT_AN_EXPORT,
+    SOPHIE,
     ZOE,
     demo_rows,
     drop_child,
@@ -103,6 +104,13 @@ def channels_of(cli: Cli, child: str) -> dict[str, bool]:
     return dict(show_json(cli, "--child", child)["children"][0]["channels"])
 
 
+# what no parent answered in the demo export (empty, Niet ingevuld), apart from an explicit Nee
+NEVER_ANSWERED = {
+    SOPHIE: ["school", "website", "training", "research", "biometric"],
+    ZOE: ["website"],
+}
+
+
 def expected_json(child: str) -> dict[str, Any]:
     name, group, granted, biometric = EXPECTED_DEMO[child]
     channels = {ch.value: ch in granted for ch in Channel}
@@ -112,6 +120,7 @@ def expected_json(child: str) -> dict[str, Any]:
         "group": group,
         "channels": channels,
         "biometric": biometric,
+        "never_answered": NEVER_ANSWERED.get(child, []),
     }
 
 
@@ -311,7 +320,7 @@ def test_a_rejected_export_changes_nothing(imported: Cli, tmp_path: Path) -> Non
     rows = put(demo_rows(), DAAN, BIOMETRIC, "Nee")
     rows[0][1] = "Roep naam"
     result = imported("consents", "import", write_export(tmp_path, to_csv(rows)))
-    assert_one_error_line(result, "missing column 'Roepnaam' (did you mean 'Roep naam'?)")
+    assert_one_error_line(result, "missing column 'Roepnaam' (did you mean 'Roep naam'?), asked")
     assert snapshot_ids(imported) == [1]
     assert enrolled(imported) == [DAAN]
 
@@ -346,12 +355,31 @@ def test_show_prints_one_row_per_child_and_one_column_per_channel(demo_school: C
     result = demo_school("consents", "show")
     assert result.exit_code == 0
     assert result.stdout.startswith("privacyvoorkeuren.csv (imported ")
-    yes_no = {True: "Ja", False: "nee"}
     expected = {"child": ["name", "group", *[ch.value for ch in Channel], "biometric"]}
+
+    def shown(child: str, yes: bool, what: str) -> str:
+        return "Ja" if yes else "?" if what in NEVER_ANSWERED.get(child, []) else "nee"
+
     for child, (name, group, granted, biometric) in EXPECTED_DEMO.items():
-        answers = [yes_no[ch in granted] for ch in Channel]
-        expected[child] = [name, group, *answers, yes_no[biometric]]
+        answers = [shown(child, ch in granted, ch.value) for ch in Channel]
+        expected[child] = [name, group, *answers, shown(child, biometric, "biometric")]
     assert table_rows(result.stdout) == expected
+    assert (
+        "? = never answered (empty or 'Niet ingevuld'; counts as no): 2 children whose parents "
+        f"could be asked again: Sophie ({SOPHIE}), Zoë ({ZOE})" in result.stdout
+    )
+
+
+def test_show_at_80_columns_keeps_every_leerlingnummer_whole(demo_school: Cli) -> None:
+    demo_school.env_hook = lambda env: setattr(env.out, "width", 80)
+    try:
+        result = demo_school("consents", "show")
+    finally:
+        demo_school.env_hook = None  # the school is shared by the tests of this module
+    assert result.exit_code == 0
+    assert "│ Fatima │" in result.stdout.replace("  ", " ")  # names stay whole too
+    numbers = set(re.findall(r"│\s*(\d[\d…]*)\s*│", result.stdout))
+    assert numbers == set(EXPECTED_DEMO), numbers
 
 
 def test_show_one_child(demo_school: Cli) -> None:

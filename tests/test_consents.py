@@ -479,15 +479,35 @@ def test_a_misspelt_column_gets_a_did_you_mean(
 ) -> None:
     demo[0][column(demo, label)] = typo
     message = parse_error(to_csv(demo), policy)
-    assert message == f"export.csv: missing column {label!r} (did you mean {typo!r}?)"
-
-
-def test_a_missing_column_without_a_close_match_lists_the_columns(policy: Policy) -> None:
-    data = b"Nummer;Voornaam;Klas\r\n1;Daan;Bevers\r\n"
-    message = parse_error(data, policy)
+    key, line = ASKED_BY[label]
     assert message == (
-        "export.csv: missing column 'Leerlingnummer' (columns found: Nummer, Voornaam, Klas)"
+        f"export.csv: missing column {label!r} (did you mean {typo!r}?), asked for by {key} at "
+        f"{policy.path}:{line}"
     )
+
+
+# the template's keys and lines that name these columns
+ASKED_BY = {
+    CHILD: ("export.child_column", 7),
+    NAME: ("export.name_column", 8),
+    BIOMETRIC: ("biometric_column", 14),
+    CHANNEL_COLUMN[Channel.WEBSITE]: ("channels.website", 22),
+}
+
+
+def test_every_missing_column_is_in_one_error_with_the_key_that_asked_for_it(
+    policy: Policy,
+) -> None:
+    data = b"Nummer;Voornaam;Stamgroep\r\n1;Daan;Bevers\r\n"
+    message = parse_error(data, policy)
+    assert message.startswith("export.csv: missing columns 'Leerlingnummer', asked for by ")
+    for label in REQUIRED_COLUMNS:
+        if label != GROUP:
+            assert f"{label!r}" in message
+    for label, (key, line) in ASKED_BY.items():
+        assert f"{label!r}" in message and f"by {key} at {policy.path}:{line}" in message
+    assert "'Stamgroep'" not in message
+    assert message.endswith(" (columns found: Nummer, Voornaam, Stamgroep)")
 
 
 def test_the_date_column_is_optional(demo: Table, policy: Policy) -> None:

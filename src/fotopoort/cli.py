@@ -422,25 +422,47 @@ def consents_show(
                     "group": c.group,
                     "channels": {ch.value: c.allows(ch) for ch in channels},
                     "biometric": c.biometric,
+                    # no, because nobody answered (empty, Niet ingevuld): ask the parents
+                    "never_answered": [ch.value for ch in channels if ch in c.unanswered]
+                    + (["biometric"] if c.biometric_unanswered else []),
                 }
                 for c in children
             ],
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{snap.source} (imported {stored.imported_at})")
-    for col in ["child", "name", "group", *[ch.value for ch in channels], "biometric"]:
-        table.add_column(col)
-    yes_no = {True: "Ja", False: "nee"}
+    table = Table(title=f"{snap.source} (imported {stored.imported_at})", pad_edge=False)
+    # identifiers are never cut: the number column is as wide as its longest number
+    widest = max((len(c.child) for c in children), default=5)
+    table.add_column("child", no_wrap=True, min_width=max(5, widest))
+    for col, values in (
+        ("name", [c.first_name for c in children]),
+        ("group", [c.group for c in children]),
+    ):
+        table.add_column(col, overflow="fold", min_width=min(12, max(map(len, [col, *values]))))
+    for col in [*[ch.value for ch in channels], "biometric"]:
+        table.add_column(col, overflow="fold")
+
+    def answer(yes: bool, never: bool) -> str:
+        return "Ja" if yes else "?" if never else "nee"
+
     for c in children:
         table.add_row(
             c.child,
             c.first_name,
             c.group,
-            *[yes_no[c.allows(ch)] for ch in channels],
-            yes_no[c.biometric],
+            *[answer(c.allows(ch), ch in c.unanswered) for ch in channels],
+            answer(c.biometric, c.biometric_unanswered),
         )
     env.out.print(table)
+    never = [c for c in children if c.unanswered or c.biometric_unanswered]
+    if never:
+        env.out.print(
+            f"? = never answered (empty or 'Niet ingevuld'; counts as no): {len(never)} "
+            "children whose parents could be asked again: "
+            + ", ".join(f"{c.first_name} ({c.child})" if c.first_name else c.child for c in never),
+            markup=False,
+        )
 
 
 @consents_app.command("diff")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +38,17 @@ class ExportColumns:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long old data is kept; `fotopoort purge` applies it."""
+
+    snapshots_months: int = 12  # a replaced consent snapshot, counted from its replacement
+    audit_years: int = 5  # an audit entry no current decision rests on
+
+
+DEFAULT_YES = ("Ja",)
+
+
+@dataclass(frozen=True)
 class Policy:
     path: Path
     export: ExportColumns
@@ -47,6 +58,10 @@ class Policy:
     thresholds: Thresholds
     detection: DetectionSettings
     max_pixels: int
+    yes_values: frozenset[str] = frozenset(v.casefold() for v in DEFAULT_YES)  # casefolded
+    retention: Retention = Retention()
+    # column label -> (consents.yaml key, line) that asked for it, for error messages
+    column_sources: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
     def looser_than_measured(self) -> list[str]:
         """One line per threshold outside the measured safe range."""
@@ -135,7 +150,10 @@ _TOP_KEYS = (
     "matching",
     "detection",
     "images",
+    "yes_values",
+    "retention",
 )
+_RETENTION_KEYS = ("snapshots_months", "audit_years")
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
 _MATCHING_KEYS = ("tolerance", "margin")
 _DETECTION_KEYS = ("max_side", "detect_side", "upsample", "min_face_px")
@@ -222,6 +240,19 @@ class _PolicyReader:
         channels = self.channels(self.required(top, root, "channels"))
         database = Path(self.text(top["database"], "database")) if "database" in top else None
         db_path = (self.path.parent / (database or Path("fotopoort.db"))).resolve()
+        sources: dict[str, tuple[str, int]] = {}
+        for key, node in [
+            *((f"export.{k}", export[k]) for k in _EXPORT_KEYS if k in export),
+            ("biometric_column", top["biometric_column"]),
+        ]:
+            sources.setdefault(self.text(node, key), (key, node.start_mark.line + 1))
+        channels_table = top["channels"]
+        assert isinstance(channels_table, yaml.MappingNode)
+        for k_node, v_node in channels_table.value:
+            items = v_node.value if isinstance(v_node, yaml.SequenceNode) else [v_node]
+            for item in items:
+                key = f"channels.{k_node.value}"
+                sources.setdefault(self.text(item, key), (key, item.start_mark.line + 1))
         return Policy(
             path=self.path,
             export=columns,
@@ -231,6 +262,28 @@ class _PolicyReader:
             thresholds=self.thresholds(top.get("matching")),
             detection=self.detection(top.get("detection")),
             max_pixels=self.max_pixels(top.get("images")),
+            yes_values=self.yes_values(top.get("yes_values")),
+            retention=self.retention(top.get("retention")),
+            column_sources=sources,
+        )
+
+    def yes_values(self, node: yaml.Node | None) -> frozenset[str]:
+        if node is None:
+            return frozenset(v.casefold() for v in DEFAULT_YES)
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        values = [self.text(item, "yes_values") for item in items]
+        if not values:
+            raise self.fail(node, "yes_values", "names no value (at least: [Ja])")
+        return frozenset(" ".join(v.split()).casefold() for v in values)
+
+    def retention(self, node: yaml.Node | None) -> Retention:
+        table = self.mapping(node, "retention", _RETENTION_KEYS) if node is not None else {}
+        d = Retention()
+        return Retention(
+            snapshots_months=self.optional_int(
+                table, "retention.snapshots_months", 1, 1200, d.snapshots_months
+            ),
+            audit_years=self.optional_int(table, "retention.audit_years", 1, 100, d.audit_years),
         )
 
     def channels(self, node: yaml.Node) -> dict[Channel, tuple[str, ...]]:

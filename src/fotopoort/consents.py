@@ -21,8 +21,10 @@ from .channels import Channel
 from .config import Policy, did_you_mean
 from .errors import ExportError
 
-YES = "ja"
-KNOWN_NO = frozenset({"nee", "niet ingevuld", "", "-"})
+KNOWN_NO = frozenset({"nee"})
+NEVER_ANSWERED = frozenset({"niet ingevuld", "", "-"})  # no, and the school may ask again
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) or encrypted .xlsx
+_HEADER_SEARCH = 20  # rows above the header (a title, a date) that are skipped
 _DATE_FORMATS = (
     "%d-%m-%Y",
     "%Y-%m-%d",
@@ -40,6 +42,9 @@ class ChildConsent:
     group: str
     granted: frozenset[Channel]  # channels with an explicit Ja in every mapped column
     biometric: bool  # explicit Ja for face recognition
+    # not granted, and no parent said no either: empty or `Niet ingevuld` (chase them)
+    unanswered: frozenset[Channel] = frozenset()
+    biometric_unanswered: bool = False
 
     def allows(self, channel: Channel) -> bool:
         return channel in self.granted
@@ -76,25 +81,45 @@ def parse_export(data: bytes, source: str, policy: Policy) -> ConsentSnapshot:
         raise ExportError(f"{source}: the file is empty")
     notes: list[str] = []
     is_xlsx = data[:4] == b"PK\x03\x04"  # a zip container, as every .xlsx is
+    if data[:8] == _OLE2:
+        raise ExportError(
+            f"{source}: an old Excel 97-2003 workbook (.xls) or a password-protected one; "
+            "fotopoort reads .xlsx and CSV: open it in Excel or LibreOffice, save it as "
+            "'Excel Workbook (.xlsx)' or 'CSV UTF-8' (without a password), and import that"
+        )
     if is_xlsx:
         rows = _xlsx_rows(data, source, policy.export.child, notes)
     else:
-        rows = _csv_rows(data, source, notes)
+        rows = _csv_rows(data, source, notes, policy.export.child)
     return _build(rows, source, hashlib.sha256(data).hexdigest(), policy, notes)
 
 
 # --- reading rows -------------------------------------------------------------------------
 
 
-def _csv_rows(data: bytes, source: str, notes: list[str]) -> list[tuple[int, list[str]]]:
-    if b"\x00" in data[:8192]:
+def _csv_rows(
+    data: bytes, source: str, notes: list[str], child_column: str = ""
+) -> list[tuple[int, list[str]]]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16, tabs
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ExportError(
+                f"{source}: starts as UTF-16 text but is not readable as such"
+            ) from None
+    elif b"\x00" in data[:8192]:
         raise ExportError(f"{source}: a binary file, not a CSV or XLSX export")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        notes.append(f"{source}: not UTF-8; read as Windows-1252 (check names with accents)")
-    first_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            notes.append(f"{source}: not UTF-8; read as Windows-1252 (check names with accents)")
+    lines = text.lstrip("\r\n").splitlines() if text.strip() else [""]
+    # a title line above the header has no separators to count: sniff the header itself
+    key = normalise_label(child_column)
+    header_lines = [ln for ln in lines[:_HEADER_SEARCH] if key and key in normalise_label(ln)]
+    first_line = header_lines[0] if header_lines else lines[0]
     delimiter = _sniff_delimiter(first_line)
     # strict: an unclosed quote is an error, not a cell that swallows the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -127,7 +152,16 @@ def _xlsx_rows(
         raise ExportError(f"{source}: not a readable XLSX workbook: {exc}") from None
     finally:
         workbook.close()
-    header = next((r for r in raw if any(v not in (None, "") for v in r)), ())
+    filled = [r for r in raw if any(v not in (None, "") for v in r)]
+    wanted = normalise_label(child_column)
+    header = next(
+        (
+            r
+            for r in filled[:_HEADER_SEARCH]
+            if wanted in [normalise_label(_cell_text(v)) for v in r]
+        ),
+        filled[0] if filled else (),
+    )
     labels = [normalise_label(_cell_text(v)) for v in header]
     if normalise_label(child_column) in labels:
         i = labels.index(normalise_label(child_column))
@@ -161,6 +195,7 @@ class _Row:
     answers: dict[str, bool]  # column label -> explicit yes
     biometric: bool
     day: date | None
+    unanswered: frozenset[str] = frozenset()  # column labels left empty or `Niet ingevuld`
 
 
 def _build(
@@ -173,9 +208,19 @@ def _build(
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise ExportError(f"{source}: the file holds no table")
-    header = rows[0][1]
+    # the header is the first row naming the child column; rows above it (a title) are not data
+    wanted = normalise_label(policy.export.child)
+    at = next(
+        (
+            i
+            for i, (_, r) in enumerate(rows[:_HEADER_SEARCH])
+            if wanted in [normalise_label(c) for c in r]
+        ),
+        0,
+    )
+    header = rows[at][1]
     index = _column_index(header, source, policy)
-    parsed = list(_parse_rows(rows[1:], index, source, policy, notes))
+    parsed = list(_parse_rows(rows[at + 1 :], index, source, policy, notes))
     if not parsed:
         raise ExportError(f"{source}: the table has a header but no pupils")
     children: dict[str, ChildConsent] = {}
@@ -191,12 +236,21 @@ def _build(
             for ch, cols in channel_columns.items()
             if all(r.answers[c] for r in child_rows for c in cols)
         )
+        biometric = all(r.biometric for r in child_rows)
         children[child] = ChildConsent(
             child=child,
             first_name=child_rows[0].first_name,
             group=child_rows[0].group,
             granted=granted,
-            biometric=all(r.biometric for r in child_rows),
+            biometric=biometric,
+            unanswered=frozenset(
+                ch
+                for ch, cols in channel_columns.items()
+                if ch not in granted
+                and all(r.answers[c] or c in r.unanswered for r in child_rows for c in cols)
+            ),
+            biometric_unanswered=not biometric
+            and all(r.biometric or policy.biometric_column in r.unanswered for r in child_rows),
         )
     _same_number_twice(children, source, notes)
     days = [r.day for r in parsed if r.day is not None]
@@ -217,6 +271,7 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
         required.extend(cols)
     optional = [policy.export.date] if policy.export.date else []
     index: dict[str, int] = {}
+    missing: list[str] = []
     for label in dict.fromkeys(required + optional):
         key = normalise_label(label)
         where = [i for i, found in enumerate(labels) if found == key]
@@ -229,13 +284,21 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
         if where:
             index[label] = where[0]
         elif label in required:
-            shown = [h.strip() for h in header if h.strip()]
-            if len(shown) <= 1:
-                raise ExportError(
-                    f"{source}: not a consent table (one column only; wrong separator?)"
-                )
-            hint = did_you_mean(label, shown) or " (columns found: " + ", ".join(shown) + ")"
-            raise ExportError(f"{source}: missing column {label!r}{hint}")
+            missing.append(label)
+    if missing:
+        shown = [h.strip() for h in header if h.strip()]
+        if len(shown) <= 1:
+            raise ExportError(f"{source}: not a consent table (one column only; wrong separator?)")
+        parts, unmatched = [], False
+        for label in missing:
+            hint = did_you_mean(label, shown)
+            unmatched = unmatched or not hint
+            asked = policy.column_sources.get(label)
+            where = f", asked for by {asked[0]} at {policy.path}:{asked[1]}" if asked else ""
+            parts.append(f"{label!r}{hint}{where}")
+        found = " (columns found: " + ", ".join(shown) + ")" if unmatched else ""
+        plural = "s" if len(missing) > 1 else ""
+        raise ExportError(f"{source}: missing column{plural} {'; '.join(parts)}{found}")
     return index
 
 
@@ -269,12 +332,18 @@ def _parse_rows(
             notes.append(f"{source}:{line}: row without {columns.child}; ignored")
             continue
 
-        def answer(label: str, row: list[str] = row, line: int = line) -> bool:
+        unanswered: set[str] = set()
+
+        def answer(
+            label: str, row: list[str] = row, line: int = line, unanswered: set[str] = unanswered
+        ) -> bool:
             value = cell(row, label)
             folded = normalise_label(value)
-            if folded == YES:
+            if folded in policy.yes_values:
                 return True
-            if folded not in KNOWN_NO:
+            if folded in NEVER_ANSWERED:
+                unanswered.add(label)
+            elif folded not in KNOWN_NO:
                 notes.append(
                     f"{source}:{line}: column {label!r}: unrecognised value {value!r} counts as no"
                 )
@@ -288,6 +357,7 @@ def _parse_rows(
             answers={label: answer(label) for label in answer_columns},
             biometric=answer(policy.biometric_column),
             day=_parse_day(cell(row, columns.date)) if columns.date in index else None,
+            unanswered=frozenset(unanswered),
         )
 
 

@@ -283,10 +283,15 @@ class Store:
                 conn.executescript(
                     f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}COMMIT;"
                 )  # one commit, not one per table
-                columns = {r[1] for r in conn.execute("PRAGMA table_info(references_)")}
-                if "photo_path" not in columns:
-                    conn.execute("ALTER TABLE references_ ADD COLUMN photo_path TEXT")
-                    conn.commit()
+                for table, column in (
+                    ("references_", "photo_path TEXT"),
+                    ("snapshot_consents", "unanswered INTEGER"),  # NULL: imported before
+                    ("snapshot_children", "biometric_unanswered INTEGER"),
+                ):
+                    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                    if column.split()[0] not in columns:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+                        conn.commit()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
         except (OSError, sqlite3.Error) as exc:
@@ -329,16 +334,29 @@ class Store:
             raise StoreError(f"no consent snapshot {snapshot_id}")
         sha, source, imported_at, export_date = row
         granted: dict[str, set[Channel]] = {}
-        for child, channel in self.conn.execute(
-            "SELECT child, channel FROM snapshot_consents WHERE snapshot_id = ? AND granted = 1",
+        unanswered: dict[str, set[Channel]] = {}
+        for child, channel, yes, never in self.conn.execute(
+            "SELECT child, channel, granted, unanswered FROM snapshot_consents "
+            "WHERE snapshot_id = ?",
             (snapshot_id,),
         ):
-            granted.setdefault(child, set()).add(Channel(channel))
+            if yes:
+                granted.setdefault(child, set()).add(Channel(channel))
+            elif never:
+                unanswered.setdefault(child, set()).add(Channel(channel))
         children = {
-            child: ChildConsent(child, name, grp, frozenset(granted.get(child, ())), bool(bio))
-            for child, name, grp, bio in self.conn.execute(
-                "SELECT child, first_name, grp, biometric FROM snapshot_children "
-                "WHERE snapshot_id = ? ORDER BY child",
+            child: ChildConsent(
+                child,
+                name,
+                grp,
+                frozenset(granted.get(child, ())),
+                bool(bio),
+                frozenset(unanswered.get(child, ())),
+                bool(bio_never),
+            )
+            for child, name, grp, bio, bio_never in self.conn.execute(
+                "SELECT child, first_name, grp, biometric, biometric_unanswered "
+                "FROM snapshot_children WHERE snapshot_id = ? ORDER BY child",
                 (snapshot_id,),
             )
         }
@@ -388,16 +406,25 @@ class Store:
             )
             sid = int(cur.lastrowid or 0)
             self.conn.executemany(
-                "INSERT INTO snapshot_children VALUES (?,?,?,?,?)",
+                "INSERT INTO snapshot_children (snapshot_id, child, first_name, grp, biometric, "
+                "biometric_unanswered) VALUES (?,?,?,?,?,?)",
                 [
-                    (sid, c.child, c.first_name, c.group, int(c.biometric))
+                    (
+                        sid,
+                        c.child,
+                        c.first_name,
+                        c.group,
+                        int(c.biometric),
+                        int(c.biometric_unanswered),
+                    )
                     for c in snap.children.values()
                 ],
             )
             self.conn.executemany(
-                "INSERT INTO snapshot_consents VALUES (?,?,?,?)",
+                "INSERT INTO snapshot_consents (snapshot_id, child, channel, granted, unanswered) "
+                "VALUES (?,?,?,?,?)",
                 [
-                    (sid, c.child, ch.value, int(c.allows(ch)))
+                    (sid, c.child, ch.value, int(c.allows(ch)), int(ch in c.unanswered))
                     for c in snap.children.values()
                     for ch in channels
                 ],
