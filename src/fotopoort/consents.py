@@ -294,8 +294,8 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
             hint = did_you_mean(label, shown)
             unmatched = unmatched or not hint
             asked = policy.column_sources.get(label)
-            where = f", asked for by {asked[0]} at {policy.path}:{asked[1]}" if asked else ""
-            parts.append(f"{label!r}{hint}{where}")
+            by = f", asked for by {asked[0]} at {policy.path}:{asked[1]}" if asked else ""
+            parts.append(f"{label!r}{hint}{by}")
         found = " (columns found: " + ", ".join(shown) + ")" if unmatched else ""
         plural = "s" if len(missing) > 1 else ""
         raise ExportError(f"{source}: missing column{plural} {'; '.join(parts)}{found}")
