@@ -536,21 +536,7 @@ class Store:
         )
         return int(n)
 
-    # --- file and analysis cache -------------------------------------------------------------
-
-    def cached_hash(self, path: str, size: int, mtime_ns: int, inode: int) -> str | None:
-        row = self.conn.execute(
-            "SELECT sha256 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?",
-            (path, size, mtime_ns, inode),
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def remember_hash(self, path: str, size: int, mtime_ns: int, inode: int, sha256: str) -> None:
-        with self.transaction():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
-                (path, size, mtime_ns, inode, sha256),
-            )
+    # --- analysis cache (content hashes are not cached: every run hashes what it reads) ---
 
     def cached_analysis(self, sha256: str, settings: str) -> dict[str, object] | None:
         row = self.conn.execute(
