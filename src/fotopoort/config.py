@@ -13,7 +13,7 @@ import yaml
 
 from .channels import CHANNEL_NAMES, Channel
 from .errors import ConfigError, UsageError
-from .faces import DetectionSettings
+from .faces import DetectionSettings, Detector
 from .matching import Thresholds
 
 DEFAULT_CONFIG = "consents.yaml"
@@ -24,7 +24,14 @@ DEFAULT_THRESHOLDS = Thresholds(tolerance=0.48, margin=0.20)
 # far more often. Looser settings are allowed, but every run that matches says so.
 SAFE_TOLERANCE_MAX = 0.48
 SAFE_MARGIN_MIN = 0.20
-DEFAULT_DETECTION = DetectionSettings(max_side=2000, detect_side=1600, upsample=1, min_face_px=60)
+DEFAULT_DETECTION = DetectionSettings(
+    max_side=2000,
+    detect_side=1600,
+    upsample=1,
+    min_face_px=60,
+    detector=Detector.YUNET,
+    score_threshold=0.7,
+)
 DEFAULT_MAX_PIXELS = 80_000_000
 CONFIG_ENV = "FOTOPOORT_CONFIG"
 
@@ -156,7 +163,15 @@ _TOP_KEYS = (
 _RETENTION_KEYS = ("snapshots_months", "audit_years")
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
 _MATCHING_KEYS = ("tolerance", "margin")
-_DETECTION_KEYS = ("max_side", "detect_side", "upsample", "min_face_px")
+_DETECTION_KEYS = (
+    "detector",
+    "max_side",
+    "detect_side",
+    "upsample",
+    "min_face_px",
+    "score_threshold",
+)
+_DETECTORS = tuple(d.value for d in Detector)
 _IMAGES_KEYS = ("max_pixels",)
 
 
@@ -335,7 +350,23 @@ class _PolicyReader:
             ),
             upsample=self.optional_int(table, "detection.upsample", 0, 2, d.upsample),
             min_face_px=self.optional_int(table, "detection.min_face_px", 20, 1000, d.min_face_px),
+            detector=self.detector(table["detector"]) if "detector" in table else d.detector,
+            score_threshold=self.optional_number(
+                table, "detection.score_threshold", 0.3, 0.99, d.score_threshold
+            ),
         )
+
+    def detector(self, node: yaml.Node) -> Detector:
+        value = self.text(node, "detection.detector")
+        try:
+            return Detector(value.lower())
+        except ValueError:
+            raise self.fail(
+                node,
+                "detection.detector",
+                f"must be one of {', '.join(_DETECTORS)}, not {value!r}"
+                f"{did_you_mean(value.lower(), _DETECTORS)}",
+            ) from None
 
     def max_pixels(self, node: yaml.Node | None) -> int:
         table = self.mapping(node, "images", _IMAGES_KEYS) if node is not None else {}

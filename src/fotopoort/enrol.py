@@ -14,8 +14,8 @@ from typing import Any
 
 from .consents import ConsentSnapshot
 from .errors import ImageError, UsageError
-from .faces import DetectionSettings, FaceEngine, analyze
-from .images import load_image
+from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
+from .images import LoadedImage, load_image
 from .matching import Encoding
 from .scan import looks_like_photo, map_in_workers
 from .store import Store
@@ -171,8 +171,23 @@ def _reference_problem(
     if not faces:
         return "no face found"
     if len(faces) > 1:
-        return f"{len(faces)} faces found; a reference photo must show exactly one"
+        # people in the background: faces too small to identify or cut by the photo's edge
+        # cannot be mistaken for the one whole face the reference is of
+        whole = [f for f in faces if f.encoding is not None and not _at_edge(f, image)]
+        if len(whole) != 1:
+            return f"{len(faces)} faces found; a reference photo must show exactly one"
+        faces = (whole[0],)
     face = faces[0]
     if face.encoding is None:
         return f"face too small ({face.size_px} px; at least {settings.min_face_px} needed)"
     return face.encoding
+
+
+EDGE_MARGIN = 0.03  # a face box this close to the border (share of the photo's side) is cut
+
+
+def _at_edge(face: DetectedFace, image: LoadedImage) -> bool:
+    width, height = image.original_size
+    mx, my = EDGE_MARGIN * width, EDGE_MARGIN * height
+    b = face.box
+    return b.left <= mx or b.top <= my or b.right >= width - mx or b.bottom >= height - my
