@@ -221,6 +221,34 @@ def test_good_reference_photos_are_all_enrolled_with_their_face(school: Cli, ref
     assert [e.tolist() for e in stored[FATIMA]] == [encoding_of(GREEN).tolist()]
 
 
+def squares(path: Path, faces: list[tuple[Colour, int, int, int]]) -> Path:
+    """A 400x200 photo with a square "face" per (colour, left, top, side)."""
+    img = Image.new("RGB", (400, 200), (255, 255, 255))
+    for colour, left, top, side in faces:
+        img.paste(colour, (left, top, left + side, top + side))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, "PNG")
+    return path
+
+
+def test_a_background_face_cut_by_the_edge_does_not_spoil_a_reference(
+    school: Cli, refdir: Path
+) -> None:
+    squares(refdir / DAAN / "daan.png", [(RED, 150, 50, GOOD_PX), (BLUE, 0, 20, 90)])
+    output = ok(school("enroll", refdir, "--child", DAAN))
+    assert "enrolled Daan (0100231): 1 new" in output
+    assert [e.tolist() for e in stored_encodings(school)[DAAN]] == [encoding_of(RED).tolist()]
+
+
+def test_a_reference_whose_cut_face_is_the_larger_one_is_refused(school: Cli, refdir: Path) -> None:
+    # which of the two is the child is not clear: enrolling the wrong one would name another
+    # child as this one, so a person must choose a better photo
+    squares(refdir / DAAN / "daan.png", [(RED, 150, 50, 90), (BLUE, 0, 20, 110)])
+    output = school("enroll", refdir, "--child", DAAN).output
+    assert "daan.png not used: 2 faces found" in output
+    assert DAAN not in stored_encodings(school)
+
+
 # name -> (how to put the photo in a folder, why it is not used)
 UNUSABLE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "no-face": (lambda d: make_photo(d / "leeg.png", []), "no face found"),

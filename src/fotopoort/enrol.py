@@ -171,10 +171,12 @@ def _reference_problem(
     if not faces:
         return "no face found"
     if len(faces) > 1:
-        # people in the background: faces too small to identify or cut by the photo's edge
-        # cannot be mistaken for the one whole face the reference is of
+        # People in the background: a face too small to identify or cut by the photo's edge is
+        # not the one whole face the reference is of, but only when that whole face is also the
+        # largest. A reference of the wrong person would name another child as this one, so
+        # anything less clear is refused and a person chooses a better photo.
         whole = [f for f in faces if f.encoding is not None and not _at_edge(f, image)]
-        if len(whole) != 1:
+        if len(whole) != 1 or any(f.size_px >= whole[0].size_px for f in faces if f != whole[0]):
             return f"{len(faces)} faces found; a reference photo must show exactly one"
         faces = (whole[0],)
     face = faces[0]
