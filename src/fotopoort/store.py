@@ -65,13 +65,6 @@ CREATE TABLE IF NOT EXISTS references_ (
     enrolled_at TEXT NOT NULL,
     UNIQUE (child, photo_sha256)
 );
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    inode INTEGER NOT NULL,
-    sha256 TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS decisions (
     path TEXT NOT NULL,
     channel TEXT NOT NULL,
@@ -144,6 +137,77 @@ CREATE TABLE IF NOT EXISTS forgotten (
     snapshot_id INTEGER NOT NULL
 );
 """
+
+
+# --- the schema's version ------------------------------------------------------------------------
+#
+# `PRAGMA user_version` holds the version of the schema a database has; 0 is a database made
+# before versions existed (fotopoort 0.1 up to issue 17). Opening a database brings it to
+# SCHEMA_VERSION: first the idempotent part (tables and indexes IF NOT EXISTS, columns added when
+# missing), then each numbered step above the database's version, in one transaction with the
+# new version, so a step that fails leaves the database as it was. No backup copy is written: it
+# would hold encodings that a later `forget` could not reach. A database of a newer version than
+# this fotopoort knows is refused, never downgraded.
+
+# Columns added after their table was first released: (table, column definition).
+_ADDED_COLUMNS = (
+    ("references_", "photo_path TEXT"),
+    ("snapshot_consents", "unanswered INTEGER"),  # NULL: imported before
+    ("snapshot_children", "biometric_unanswered INTEGER"),
+)
+# Steps that are not idempotent, by the version they bring the database to.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # the size/mtime shortcut that trusted a file without hashing it is gone since issue 9
+    1: ("DROP TABLE IF EXISTS files",),
+}
+SCHEMA_VERSION = max(_MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def upgrade(conn: sqlite3.Connection) -> int:
+    """Bring the database to SCHEMA_VERSION; the version it had before."""
+    before = _require_known(conn)
+    conn.executescript(f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}COMMIT;")  # one commit, not one per table
+    for table, column in _ADDED_COLUMNS:
+        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if column.split()[0] not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+            conn.commit()
+    if before < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")  # another process may be upgrading it at the same time
+        try:
+            for version in range(schema_version(conn) + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    return before
+
+
+def _require_known(conn: sqlite3.Connection) -> int:
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"it was made by a newer fotopoort (schema {version}; this one knows up to "
+            f"{SCHEMA_VERSION}): install that version"
+        )
+    return version
+
+
+def _require_current(conn: sqlite3.Connection) -> None:
+    """A database opened read-only cannot be upgraded; an older one is refused in one line."""
+    if _require_known(conn) < SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"it was made by an older fotopoort (schema {schema_version(conn)}) and cannot be "
+            "upgraded here, because it is read-only: run any fotopoort command once where it "
+            "can be written"
+        )
 
 
 @dataclass(frozen=True)
@@ -275,23 +339,13 @@ class Store:
                 require_database_file(path)
             else:
                 create_private_file(path)
-            if read_only and not os.access(path, os.W_OK):
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-            else:
+            if not read_only or os.access(path, os.W_OK):
                 conn = sqlite3.connect(path, timeout=30)
                 conn.execute("PRAGMA secure_delete = ON")  # deleted encodings are overwritten
-                conn.executescript(
-                    f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}COMMIT;"
-                )  # one commit, not one per table
-                for table, column in (
-                    ("references_", "photo_path TEXT"),
-                    ("snapshot_consents", "unanswered INTEGER"),  # NULL: imported before
-                    ("snapshot_children", "biometric_unanswered INTEGER"),
-                ):
-                    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-                    if column.split()[0] not in columns:
-                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-                        conn.commit()
+                upgrade(conn)
+            else:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+                _require_current(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
         except (OSError, sqlite3.Error) as exc:
