@@ -50,6 +50,8 @@ def test_every_documented_command_exists() -> None:
         "review assign",
         "review approve",
         "audit",
+        "purge",
+        "verify",
     }
     assert expected <= _command_names()
 

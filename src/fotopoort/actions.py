@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,14 @@ from .scan import (
     readable,
     scan,
 )
-from .store import DecisionRecord, ImportOutcome, PreviousDecision, Store, StoredSnapshot
+from .store import (
+    DecisionRecord,
+    ImportOutcome,
+    PreviousDecision,
+    PurgeOutcome,
+    Store,
+    StoredSnapshot,
+)
 
 # --- consents -----------------------------------------------------------------------------
 
@@ -210,6 +219,24 @@ def forget(store: Store, child: str, by: str = "fotopoort") -> ForgetResult:
     # the audit says that a child was forgotten, never which one
     store.record_event("forget", by, f"a child forgotten: {deleted} reference encodings deleted")
     return ForgetResult(deleted, left, unknown)
+
+
+def purge(policy: Policy, store: Store, *, dry_run: bool, by: str = "fotopoort") -> PurgeOutcome:
+    """Apply `retention` in consents.yaml (see Store.purge), measured back from today."""
+    now = datetime.fromisoformat(store.now())
+    keep = policy.retention
+    snapshots_before = months_before(now, keep.snapshots_months).isoformat(timespec="seconds")
+    audit_before = months_before(now, 12 * keep.audit_years).isoformat(timespec="seconds")
+    return store.purge(snapshots_before, audit_before, actor=by, dry_run=dry_run)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (the month's last day when that
+    month is shorter: 31 March minus one month is 28 or 29 February)."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, last))
 
 
 # --- deciding, with what people said in review -------------------------------------------

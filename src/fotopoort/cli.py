@@ -1102,6 +1102,52 @@ def audit_cmd(
         env.out.print(f"{len(entries)} entries", markup=False)
 
 
+@app.command()
+def purge(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be deleted; delete nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    by: Annotated[str | None, _BY_DEFAULT] = None,
+) -> None:
+    """Delete old data that `retention` in consents.yaml no longer keeps.
+
+    Consent snapshots replaced more than retention.snapshots_months ago (default 12) lose their
+    children's names and answers; the snapshot's number, file name and hash stay, so an old
+    export imported again is still recognised. Audit entries older than retention.audit_years
+    (default 5) are deleted, except those a current decision rests on. The purge itself is
+    recorded in the audit trail. Run it from the nightly job; --dry-run first to see."""
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(env, policy) as store:
+        outcome = actions.purge(policy, store, dry_run=dry_run, by=_by(by))
+    if as_json:
+        doc = {
+            "dry_run": dry_run,
+            "snapshots": [
+                {"snapshot": sid, "source": source, "replaced_at": replaced}
+                for sid, source, replaced in outcome.snapshots
+            ],
+            "snapshot_children": outcome.snapshot_children,
+            "audit_entries": outcome.audit_entries,
+            "snapshots_replaced_before": outcome.snapshots_before,
+            "audit_before": outcome.audit_before,
+        }
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    verb = "would delete" if dry_run else "deleted"
+    env.out.print(f"{verb}: {outcome.summary()}", markup=False, soft_wrap=True)
+    for sid, source, replaced in outcome.snapshots:
+        env.out.print(
+            f"  snapshot {sid} ({source}), replaced on {replaced[:10]}",
+            markup=False,
+            soft_wrap=True,
+        )
+    if dry_run:
+        env.out.print("nothing was deleted (--dry-run)", markup=False)
+
+
 def _short_path(path: str) -> str:
     """Relative to the working folder when inside it, else as stored."""
     try:

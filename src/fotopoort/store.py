@@ -33,7 +33,10 @@ from .matching import Encoding
 
 Clock = Callable[[], datetime]
 
-_SCHEMA = """
+_DELETE_TRIGGER = """CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"""
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS snapshots (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -116,8 +119,7 @@ CREATE TABLE IF NOT EXISTS audit_pseudonymising (active INTEGER);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
     WHEN NOT EXISTS (SELECT 1 FROM audit_pseudonymising)
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+{_DELETE_TRIGGER};
 CREATE TABLE IF NOT EXISTS analyses (
     sha256 TEXT NOT NULL,
     settings TEXT NOT NULL,
@@ -154,6 +156,7 @@ _ADDED_COLUMNS = (
     ("references_", "photo_path TEXT"),
     ("snapshot_consents", "unanswered INTEGER"),  # NULL: imported before
     ("snapshot_children", "biometric_unanswered INTEGER"),
+    ("snapshots", "purged_at TEXT"),  # names and answers deleted by `purge`; the row stays
 )
 # Steps that are not idempotent, by the version they bring the database to.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -263,6 +266,24 @@ class PreviousDecision:
     settings: str
     decision: str  # the latest decision, recheck included
     basis: str  # the decision of the last check, sort or review: what may have gone out
+
+
+@dataclass(frozen=True)
+class PurgeOutcome:
+    """What `purge` deleted (or, with --dry-run, would delete)."""
+
+    snapshots: tuple[tuple[int, str, str], ...]  # (id, source, replaced at)
+    snapshot_children: int  # children's rows (names, answers) in those snapshots
+    audit_entries: int
+    snapshots_before: str
+    audit_before: str
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.snapshots)} consent snapshots replaced before "
+            f"{self.snapshots_before[:10]} ({self.snapshot_children} children's names and "
+            f"answers), {self.audit_entries} audit entries from before {self.audit_before[:10]}"
+        )
 
 
 @dataclass(frozen=True)
@@ -386,6 +407,14 @@ class Store:
         ).fetchone()
         if row is None:
             raise StoreError(f"no consent snapshot {snapshot_id}")
+        purged = self.conn.execute(
+            "SELECT purged_at FROM snapshots WHERE id = ?", (snapshot_id,)
+        ).fetchone()[0]
+        if purged is not None:
+            raise StoreError(
+                f"consent snapshot {snapshot_id} was purged on {purged[:10]} (retention in "
+                "consents.yaml): its names and answers are no longer kept"
+            )
         sha, source, imported_at, export_date = row
         granted: dict[str, set[Channel]] = {}
         unanswered: dict[str, set[Channel]] = {}
@@ -885,6 +914,84 @@ class Store:
         }
         with self.transaction():
             self._append_audit(entry, self.now())
+
+    # --- retention --------------------------------------------------------------------------
+
+    def purge(
+        self, snapshots_before: str, audit_before: str, *, actor: str, dry_run: bool
+    ) -> PurgeOutcome:
+        """Delete what the retention settings no longer keep, in one transaction with its own
+        audit entry: the names and answers of consent snapshots replaced before
+        `snapshots_before` (the row itself stays, without personal data, so the older-export
+        check still knows the file), and audit entries from before `audit_before` that no
+        current decision rests on. `dry_run`: count only."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            snaps = [
+                (int(sid), source, replaced)
+                for sid, source, replaced in self.conn.execute(
+                    "SELECT s.id, s.source, (SELECT min(n.imported_at) FROM snapshots n "
+                    "WHERE n.id > s.id) AS replaced FROM snapshots s "
+                    "WHERE s.purged_at IS NULL ORDER BY s.id"
+                )
+                if replaced is not None and replaced < snapshots_before
+            ]
+            ids = [sid for sid, _, _ in snaps]
+            marks = ",".join("?" * len(ids))
+            children = (
+                int(
+                    self.conn.execute(
+                        f"SELECT count(*) FROM snapshot_children WHERE snapshot_id IN ({marks})",
+                        ids,
+                    ).fetchone()[0]
+                )
+                if ids
+                else 0
+            )
+            kept = "id NOT IN (SELECT audit_id FROM decisions)"
+            entries = int(
+                self.conn.execute(
+                    f"SELECT count(*) FROM audit WHERE at < ? AND {kept}", (audit_before,)
+                ).fetchone()[0]
+            )
+            outcome = PurgeOutcome(tuple(snaps), children, entries, snapshots_before, audit_before)
+            if not dry_run:
+                now = self.now()
+                for table in ("snapshot_consents", "snapshot_children"):
+                    self.conn.execute(f"DELETE FROM {table} WHERE snapshot_id IN ({marks})", ids)
+                self.conn.execute(
+                    f"UPDATE snapshots SET purged_at = ? WHERE id IN ({marks})", [now, *ids]
+                )
+                # the append-only trigger is lifted for this one statement of this transaction
+                self.conn.execute("DROP TRIGGER audit_append_only_delete")
+                self.conn.execute(f"DELETE FROM audit WHERE at < ? AND {kept}", (audit_before,))
+                self.conn.execute(_DELETE_TRIGGER)
+                self._append_audit(
+                    {
+                        "tool_version": __version__,
+                        "action": "purge",
+                        "actor": actor,
+                        "photo_sha256": "",
+                        "path": "",
+                        "channel": "",
+                        "grp": None,
+                        "decision": "",
+                        "reasons": "[]",
+                        "faces": "[]",
+                        "snapshot_sha256": "",
+                        "thresholds": "{}",
+                        "note": outcome.summary(),
+                    },
+                    now,
+                )
+        except BaseException:
+            self.conn.rollback()
+            raise
+        if dry_run:
+            self.conn.rollback()
+        else:
+            self.conn.commit()
+        return outcome
 
     def to_take_down(self) -> list[PreviousDecision]:
         """Decisions on the take-down list as the last recheck left it: allowed when they
