@@ -254,6 +254,27 @@ def test_sort_refuses_out_inside_source(school: Cli, tmp_path: Path) -> None:
     assert "must not be inside" in result.stderr
 
 
+def test_sort_of_another_folder_into_an_out_with_copies_is_refused(
+    school: Cli, tmp_path: Path
+) -> None:
+    kamp = camp(tmp_path / "kamp")
+    out = tmp_path / "sorted"
+    assert school("sort", kamp, "--out", out).exit_code == 1
+    copies = sorted(p for p in out.rglob("*") if p.is_file())
+    musical = tmp_path / "musical"
+    make_photo(musical / "noah.png", [(COLOURS[NOAH], 10)])
+    result = school("sort", musical, "--out", out)
+    assert result.exit_code == 2
+    assert f"holds copies sorted from {kamp.resolve()}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p for p in out.rglob("*") if p.is_file()) == copies  # nothing removed
+    # the same folder again, and another folder into an empty OUT, are fine
+    assert school("sort", kamp, "--out", out).exit_code == 1
+    other = school("sort", musical, "--out", tmp_path / "musical-sorted")
+    assert other.exit_code in (0, 1), other.output
+    assert list((tmp_path / "musical-sorted").rglob("noah.png"))
+
+
 class CountingEngine(FakeEngine):
     calls: ClassVar[int] = 0
 

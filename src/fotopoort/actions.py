@@ -378,6 +378,7 @@ def sort(
     if not source.is_dir():
         raise UsageError(f"{source}: not a folder")
     check_out_dir(out, [source])
+    _same_source(out, source)
     # The decisions are recorded first, but provisionally: a photo allowed before keeps
     # "allowed" as its basis (the take-down list still names it) until its copy is gone, and
     # a photo allowed now gets that basis before its copy exists. An interrupted sort can thus
@@ -397,7 +398,9 @@ def sort(
     clear_temp(out)
     earlier = _earlier_report(out)
     if earlier:  # an interrupted sort must not leave a report that calls gone copies allowed
-        write_json(out / "report.json", _report(out, policy, run.snapshot, {}, earlier, run))
+        write_json(
+            out / "report.json", _report(out, policy, run.snapshot, {}, earlier, run, source)
+        )
     stale = 0
     results: dict[Channel, list[Checked]] = {}
     for channel, items in run.results.items():  # every channel's take-down before any copy
@@ -413,7 +416,9 @@ def sort(
         for before, after in zip(run.results[ch], results[ch], strict=True)
         if after is not before
     ]
-    write_json(out / "report.json", _report(out, policy, run.snapshot, results, earlier, run))
+    write_json(
+        out / "report.json", _report(out, policy, run.snapshot, results, earlier, run, source)
+    )
     faults.checkpoint("reported")
     _record(store, policy, run.snapshot, changed, "sort")  # changed while it was checked
     store.settle_basis(
@@ -426,6 +431,23 @@ def sort(
     )
     faults.checkpoint("settled")
     return replace(run, results=results, stale_copies_removed=stale)
+
+
+def _same_source(out: Path, source: Path) -> None:
+    """A sort removes the copies in OUT of photos that are not in its folder: sorting another
+    folder into an OUT that holds copies from the first would remove all of them."""
+    try:
+        earlier = json.loads((out / "report.json").read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        return  # no report (yet), or one of an older fotopoort that did not record its source
+    if not isinstance(earlier, str) or Path(earlier) == source.resolve():
+        return
+    holds = any(p.is_file() for ch in out.iterdir() if ch.is_dir() for p in ch.rglob("*"))
+    if holds:
+        raise UsageError(
+            f"--out {out} holds copies sorted from {earlier}; sorting {source} into it would "
+            "remove them. Choose another --out for this folder, or empty that one first"
+        )
 
 
 def _earlier_report(out: Path) -> list[dict[str, Any]]:
@@ -443,6 +465,7 @@ def _report(
     results: dict[Channel, list[Checked]],
     earlier: list[dict[str, Any]],
     run: CheckRun,
+    source: Path,
 ) -> dict[str, Any]:
     """report.json covers what OUT holds: channels not sorted by `run` keep their entries
     from the report before, as long as their folders are there."""
@@ -457,7 +480,10 @@ def _report(
         and (out / str(doc["channel"])).is_dir()
     ]
     every = [*documents.values(), *kept]
-    return {"channels": sorted(every, key=lambda d: order.index(d["channel"]))}
+    return {
+        "source": str(source.resolve()),
+        "channels": sorted(every, key=lambda d: order.index(d["channel"])),
+    }
 
 
 # --- recheck: what must come down after a consent change ---------------------------------
