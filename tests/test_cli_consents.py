@@ -380,6 +380,10 @@ def test_show_at_80_columns_keeps_every_leerlingnummer_whole(demo_school: Cli) -
     assert "│ Fatima │" in result.stdout.replace("  ", " ")  # names stay whole too
     numbers = set(re.findall(r"│\s*(\d[\d…]*)\s*│", result.stdout))
     assert numbers == set(EXPECTED_DEMO), numbers
+    table = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+    assert all(len(line) <= 80 for line in table)
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in table)  # no column cut off
+    assert "port = portfolio;" in result.stdout and "bio = biometric" in result.stdout
 
 
 def test_show_one_child(demo_school: Cli) -> None:

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console, ConsoleRenderable, RenderableType, RenderHook
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -387,6 +388,17 @@ def consents_import(
         env.out.print("run `fotopoort recheck` for the photos this affects", markup=False)
 
 
+_SHORT_COLUMN = {
+    "portfolio": "port",
+    "stamgroep": "stam",
+    "school": "schl",
+    "website": "web",
+    "training": "trng",
+    "research": "rsch",
+    "biometric": "bio",
+}
+
+
 @consents_app.command("show")
 def consents_show(
     ctx: typer.Context,
@@ -431,30 +443,46 @@ def consents_show(
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{snap.source} (imported {stored.imported_at})", pad_edge=False)
-    # identifiers are never cut: the number column is as wide as its longest number
-    widest = max((len(c.child) for c in children), default=5)
-    table.add_column("child", no_wrap=True, min_width=max(5, widest))
-    for col, values in (
-        ("name", [c.first_name for c in children]),
-        ("group", [c.group for c in children]),
-    ):
-        table.add_column(col, overflow="fold", min_width=min(12, max(map(len, [col, *values]))))
-    for col in [*[ch.value for ch in channels], "biometric"]:
-        table.add_column(col, overflow="fold")
 
     def answer(yes: bool, never: bool) -> str:
         return "Ja" if yes else "?" if never else "nee"
 
-    for c in children:
-        table.add_row(
-            c.child,
-            c.first_name,
-            c.group,
-            *[answer(c.allows(ch), ch in c.unanswered) for ch in channels],
-            answer(c.biometric, c.biometric_unanswered),
-        )
+    def table_with(headers: list[str]) -> Table:
+        table = Table(title=f"{snap.source} (imported {stored.imported_at})", pad_edge=False)
+        # identifiers are never cut: the number column is as wide as its longest number
+        widest = max((len(c.child) for c in children), default=5)
+        table.add_column("child", no_wrap=True, min_width=max(5, widest))
+        for col, values in (
+            ("name", [c.first_name for c in children]),
+            ("group", [c.group for c in children]),
+        ):
+            table.add_column(col, overflow="fold", min_width=min(12, max(map(len, [col, *values]))))
+        for col in headers:
+            table.add_column(col, no_wrap=True)
+        for c in children:
+            table.add_row(
+                c.child,
+                c.first_name,
+                c.group,
+                *[answer(c.allows(ch), ch in c.unanswered) for ch in channels],
+                answer(c.biometric, c.biometric_unanswered),
+            )
+        return table
+
+    columns = [*[ch.value for ch in channels], "biometric"]
+    table = table_with(columns)
+    short = None
+    natural = Measurement.get(env.out, env.out.options.update_width(10_000), table).maximum
+    if natural > env.out.width:
+        # a narrow terminal: short column names and a legend, rather than a table cut off
+        short = [_SHORT_COLUMN[col] for col in columns]
+        table = table_with(short)
     env.out.print(table)
+    if short is not None:
+        env.out.print(
+            "; ".join(f"{s} = {col}" for s, col in zip(short, columns, strict=True)),
+            markup=False,
+        )
     never = [c for c in children if c.unanswered or c.biometric_unanswered]
     if never:
         env.out.print(
