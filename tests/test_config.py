@@ -457,7 +457,7 @@ def test_policy_from_the_environment(
 
 
 def test_config_option_wins_over_the_environment(cli: Cli, shared: Path, tmp_path: Path) -> None:
-    env = {CONFIG_ENV: str(tmp_path / "missing.yaml")}
+    env: dict[str, str | None] = {CONFIG_ENV: str(tmp_path / "missing.yaml")}
     assert run("consents", "import", DEMO_CSV, env=env).exit_code == 2
     result = run("--config", cli.config, "consents", "import", DEMO_CSV, env=env)
     assert result.exit_code == 0, result.output

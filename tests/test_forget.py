@@ -13,10 +13,8 @@ import pytest
 from typer.testing import Result
 
 from .conftest import Cli
-from .test_consents import DATE
+from .test_consents import DAAN, DATE, FATIMA
 from .test_enrol import (
-    DAAN,
-    FATIMA,
     GREEN,
     RED,
     Row,

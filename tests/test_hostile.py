@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def row(nr: str, name: str, answer: str = "Ja", group: str = "Bevers") -> str:
     return f"{nr};{name};;X;{group};" + ";".join([answer] * 7) + ";12-09-2026"
 
 
-def show(cli: Cli) -> dict[str, dict[str, object]]:
+def show(cli: Cli) -> dict[str, dict[str, Any]]:
     result = cli("consents", "show", "--json")
     assert result.exit_code == 0, result.output
     return {c["child"]: c for c in json.loads(result.stdout)["children"]}
@@ -68,9 +69,9 @@ def test_one_child_with_and_without_leading_zeros_gets_the_stricter_answer(
     assert "leerlingnummers 0100231 and 100231 are the same number" in result.stderr
     children = show(cli)
     for nr in ("0100231", "100231"):
-        assert not any(children[nr]["channels"].values())  # type: ignore[union-attr]
+        assert not any(children[nr]["channels"].values())
         assert children[nr]["biometric"] is False
-    assert all(children["0100487"]["channels"].values())  # type: ignore[union-attr]
+    assert all(children["0100487"]["channels"].values())
 
 
 def test_names_are_not_rich_markup_and_control_characters_never_reach_the_terminal(

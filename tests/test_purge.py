@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ class Clock:
 
         class Frozen(datetime):
             @classmethod
-            def now(cls, tz: object = None) -> Frozen:  # type: ignore[override]
+            def now(cls, tz: Any = None) -> Frozen:
                 return clock.moment  # type: ignore[return-value]
 
         monkeypatch.setattr(store_module, "datetime", Frozen)
@@ -74,7 +75,9 @@ def query(cli: Cli, sql: str) -> list[tuple[object, ...]]:
 
 
 def count(cli: Cli, table: str, where: str = "1") -> int:
-    return int(query(cli, f"SELECT count(*) FROM {table} WHERE {where}")[0][0])
+    (n,) = query(cli, f"SELECT count(*) FROM {table} WHERE {where}")[0]
+    assert isinstance(n, int)
+    return n
 
 
 def test_a_snapshot_replaced_more_than_a_year_ago_loses_names_and_answers(

@@ -470,9 +470,11 @@ def consents_show(
         return table
 
     columns = [*[ch.value for ch in channels], "biometric"]
-    table = table_with(columns)
+    # measured as printed (cells escaped by the render hook), on a copy: escaped once only
+    trial = _Sanitiser().process_renderables([table_with(columns)])[0]
+    natural = Measurement.get(env.out, env.out.options.update_width(10_000), trial).maximum
     short = None
-    natural = Measurement.get(env.out, env.out.options.update_width(10_000), table).maximum
+    table = table_with(columns)
     if natural > env.out.width:
         # a narrow terminal: short column names and a legend, rather than a table cut off
         short = [_SHORT_COLUMN[col] for col in columns]
