@@ -36,7 +36,9 @@ class Cli:
 
     workdir: Path
     engine_factory: EngineFactory
-    default_args: dict[str, list[str]] = field(default_factory=dict)  # per command, appended
+    # per command, appended unless the test gives -j itself: one process, because starting a
+    # pool of workers costs seconds per fixture; the pool has tests of its own
+    default_args: dict[str, list[str]] = field(default_factory=lambda: {"enroll": ["-j", "1"]})
     env_hook: Callable[[Env], None] | None = None  # to change the Env (a clock, say)
 
     @property

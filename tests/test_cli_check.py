@@ -36,7 +36,7 @@ def school(cli: Cli, shared: Path, tmp_path: Path) -> Cli:
     result = cli("enroll", refs)
     assert result.exit_code == 0, result.output
     assert "skipped  Sophie (0100512): no consent for face recognition" in result.output
-    cli.default_args = {"check": ["-j", "1"], "sort": ["-j", "1"]}
+    cli.default_args |= {"check": ["-j", "1"], "sort": ["-j", "1"]}
     return cli
 
 

@@ -32,7 +32,7 @@ def school(cli: Cli, shared: Path, tmp_path: Path) -> Cli:
     for nr, colour in {**COLOURS, "0100512": SOPHIE}.items():
         make_photo(refs / nr / "ref.png", [(colour, 10)], face_px=100, size=(200, 200))
     assert cli("enroll", refs).exit_code == 0
-    cli.default_args = {"check": ["-j", "1"], "sort": ["-j", "1"]}
+    cli.default_args |= {"check": ["-j", "1"], "sort": ["-j", "1"]}
     return cli
 
 

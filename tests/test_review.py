@@ -37,7 +37,7 @@ def registered(cli: Cli, shared: Path) -> Cli:
     """The demo export imported and nobody enrolled: every face is unknown, so every photo with
     a face starts in review. Cheaper than `school` where no face must be recognised."""
     assert cli("consents", "import", demo(shared, SEPTEMBER)).exit_code == 0
-    cli.default_args = {"check": ["-j", "1"], "sort": ["-j", "1"]}
+    cli.default_args |= {"check": ["-j", "1"], "sort": ["-j", "1"]}
     return cli
 
 
