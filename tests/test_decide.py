@@ -4,12 +4,14 @@ from hypothesis import strategies as st
 from fotopoort.channels import Channel
 from fotopoort.consents import ChildConsent, ConsentSnapshot
 from fotopoort.decide import (
+    Assignment,
     FaceResult,
     FaceStatus,
     PhotoAnalysis,
     ReasonCode,
     Verdict,
     decide,
+    with_assignments,
 )
 from fotopoort.faces import Box
 
@@ -107,12 +109,12 @@ def test_group_other_stamgroep_needs_school_consent() -> None:
 # --- properties ----------------------------------------------------------------------------
 
 NRS = ["1", "2", "3", "4"]
+# statuses that carry a child: by the matcher, by a person (review assign), or the nearest one
+NAMED = (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED, FaceStatus.AMBIGUOUS)
 statuses = st.sampled_from(list(FaceStatus))
 faces_strategy = st.lists(
     st.tuples(statuses, st.sampled_from(NRS)).map(
-        lambda t: face(
-            t[0], t[1] if t[0] in (FaceStatus.IDENTIFIED, FaceStatus.AMBIGUOUS) else None
-        )
+        lambda t: face(t[0], t[1] if t[0] in NAMED else None)
     ),
     max_size=5,
 )
@@ -129,8 +131,31 @@ def test_allowed_only_when_every_face_is_an_identified_child_with_consent(
 ) -> None:
     if verdict(*faces, consents=snap_from(granted), ch=ch) is Verdict.ALLOWED:
         for f in faces:
-            assert f.status is FaceStatus.IDENTIFIED
+            assert f.status in (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED)
             assert f.child in granted and ch in granted[f.child]
+
+
+@given(
+    faces=faces_strategy,
+    granted=grants,
+    ch=st.sampled_from(list(Channel)),
+    assigned=st.dictionaries(st.integers(0, 4), st.sampled_from(NRS)),
+)
+def test_a_person_naming_faces_never_allows_a_child_without_consent(
+    faces: list[FaceResult],
+    granted: dict[str, frozenset[Channel]],
+    ch: Channel,
+    assigned: dict[int, str],
+) -> None:
+    analysis = with_assignments(
+        PhotoAnalysis(tuple(faces)),
+        [Assignment(i, nr, "juf") for i, nr in assigned.items() if i < len(faces)],
+    )
+    if decide(analysis, snap_from(granted), ch).verdict is Verdict.ALLOWED:
+        for i, f in enumerate(analysis.faces):
+            child = assigned.get(i, f.child)
+            assert child in granted and ch in granted[child]
+            assert f.status is (FaceStatus.ASSIGNED if i in assigned else FaceStatus.IDENTIFIED)
 
 
 @given(
