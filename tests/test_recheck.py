@@ -339,6 +339,32 @@ def test_sort_into_an_existing_out_moves_copies_after_a_consent_change(
     assert (out / "website" / "allowed" / "sub" / "liam.png").is_file()
 
 
+@pytest.mark.parametrize("again", ["check", "sort"])
+def test_a_check_or_sort_after_a_withdrawal_does_not_take_a_photo_off_the_list(
+    school: Cli, shared: Path, tmp_path: Path, again: str
+) -> None:
+    """A nightly job that sorts before it rechecks must not lose the photo that went out: a
+    copy uploaded to the website stays there whatever OUT now holds, so only a person who took
+    it down clears it (recheck --done)."""
+    root, out = holiday(tmp_path / "kamp"), tmp_path / "out"
+    school("sort", root, "--out", out, "-c", "website")
+    school("consents", "import", demo(shared, DECEMBER))
+    if again == "check":
+        assert school("check", root, "-c", "website").exit_code == 1
+    else:
+        school("sort", root, "--out", out, "-c", "website")
+        assert not (out / "website" / "allowed" / "daan.png").exists()
+    expected = {("daan.png", "website", "blocked"), ("daan_liam.png", "website", "blocked")}
+    code, doc = recheck(school, "--channel", "website")
+    assert (code, listed(root, doc["take_down"])) == (1, expected)
+    assert school("check", root, "-c", "website").exit_code == 1  # again: still listed
+    assert listed(root, recheck(school, "--channel", "website")[1]["take_down"]) == expected
+    done = school("recheck", "--done", root / "daan.png")
+    assert done.exit_code == 1, done.output  # daan_liam.png is still to be taken down
+    code, doc = recheck(school, "--channel", "website")
+    assert listed(root, doc["take_down"]) == {("daan_liam.png", "website", "blocked")}
+
+
 # --- the safety property over random histories ------------------------------------------------
 
 KIDS = (DAAN, FATIMA, NOAH, LIAM)

@@ -670,9 +670,14 @@ class Store:
                 else:
                     audit_id = self._append_audit(entry, now)
                     added += 1
-                # a recheck does not change what may have gone out: the take-down list
-                # compares with the last check, sort or review until one of them runs again
+                # The basis is what may have gone out. A recheck does not change it; a check,
+                # sort or review raises it to allowed, but never lowers it from allowed: a
+                # copy of a photo allowed once may be on the website, and a later sort that
+                # removes OUT's copy cannot take that one down. Only a person can
+                # (`recheck --done` / `--all-gone`, mark_taken_down).
                 basis = previous[8] if previous and r.action == "recheck" else r.decision
+                if previous and previous[8] == "allowed":
+                    basis = "allowed"
                 if provisional and previous and r.decision != "allowed":
                     basis = previous[8]
                 self.conn.execute(
@@ -735,7 +740,8 @@ class Store:
         """(path, channel, group): the copies are in place, so the decision is the basis."""
         with self.transaction():
             self.conn.executemany(
-                "UPDATE decisions SET basis = decision WHERE path = ? AND channel = ? AND grp = ?",
+                "UPDATE decisions SET basis = decision WHERE path = ? AND channel = ? AND grp = ? "
+                "AND basis != 'allowed'",  # lowered only by a person: see record_decisions
                 [(path, channel, group or "") for path, channel, group in keys],
             )
 
