@@ -203,7 +203,33 @@ BAD = [
     typo(WEBSITE, WEBSITE.replace("website", "websit"), "channels.websit", "website"),
     typo(WEBSITE, WEBSITE.replace("website", "facebook"), "channels.facebook", ""),
     typo(MARGIN_LINE, MARGIN_LINE.replace("margin", "marge"), "matching.marge", "margin"),
-    typo("\nimages:", "\nvideo:", "video", ""),
+    typo("\nimages:", "\nimage:", "image", "images"),
+    typo("\nimages:", "\nvideos:", "videos", "video"),
+    *values(
+        "  beyond_limits: review",
+        "video.beyond_limits",
+        [
+            (
+                "beyond-typo",
+                " decde",
+                "must be review or decide, not 'decde' (did you mean 'decide'?)",
+            ),
+            ("beyond-yes", " yes", "must be a non-empty text, not True"),
+        ],
+    ),
+    *values(
+        "  sample_fps: 2",
+        "video.sample_fps",
+        [
+            ("fps-zero", " 0", "must be between 0.5 and 30.0, not 0"),
+            ("fps-text", " two", "must be a number"),
+        ],
+    ),
+    *values(
+        "  max_minutes: 60",
+        "video.max_minutes",
+        [("minutes-negative", " -5", "must be between 0.1 and 1440, not -5")],
+    ),
     Bad(
         "duplicate",
         PORTFOLIO,

@@ -346,7 +346,7 @@ def check(
     snapshot = store.require_snapshot()
     _require_group(snapshot, group)
     photos = find_photos(paths)
-    settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels)
+    settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels, policy.video)
     checked = scan(photos, store, engine_factory, settings, jobs=jobs, progress=progress)
     results: dict[Channel, list[Checked]] = {}
     records = []
@@ -532,7 +532,7 @@ def recheck(
     it is still there, and otherwise cannot be allowed."""
     snapshot = store.require_snapshot()
     previous = store.previous_decisions(channel.value if channel else None)
-    settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels)
+    settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels, policy.video)
     latest = {p.path: p for p in previous}
     still_there = [
         PhotoFile(Path(path), p.rel) for path, p in latest.items() if Path(path).is_file()

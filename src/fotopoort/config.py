@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from .channels import CHANNEL_NAMES, Channel
 from .errors import ConfigError, UsageError
 from .faces import DetectionSettings, Detector
 from .matching import Thresholds
+from .videoconfig import DEFAULT_VIDEO, VideoSettings
 
 DEFAULT_CONFIG = "consents.yaml"
 # Defaults for keys a policy may leave out; template.yaml states the same values.
@@ -67,6 +68,7 @@ class Policy:
     max_pixels: int
     yes_values: frozenset[str] = frozenset(v.casefold() for v in DEFAULT_YES)  # casefolded
     retention: Retention = Retention()
+    video: VideoSettings = DEFAULT_VIDEO
     # column label -> (consents.yaml key, line) that asked for it, for error messages
     column_sources: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -159,7 +161,10 @@ _TOP_KEYS = (
     "images",
     "yes_values",
     "retention",
+    "video",
 )
+_VIDEO_KEYS = ("sample_fps", "max_minutes", "max_pixels", "beyond_limits")
+_BEYOND = ("review", "decide")
 _RETENTION_KEYS = ("snapshots_months", "audit_years")
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
 _MATCHING_KEYS = ("tolerance", "margin")
@@ -279,6 +284,7 @@ class _PolicyReader:
             max_pixels=self.max_pixels(top.get("images")),
             yes_values=self.yes_values(top.get("yes_values")),
             retention=self.retention(top.get("retention")),
+            video=self.video(top.get("video")),
             column_sources=sources,
         )
 
@@ -299,6 +305,29 @@ class _PolicyReader:
                 table, "retention.snapshots_months", 1, 1200, d.snapshots_months
             ),
             audit_years=self.optional_int(table, "retention.audit_years", 1, 100, d.audit_years),
+        )
+
+    def video(self, node: yaml.Node | None) -> VideoSettings:
+        table = self.mapping(node, "video", _VIDEO_KEYS) if node is not None else {}
+        d = DEFAULT_VIDEO
+        beyond = "decide" if d.beyond_limits_decides else "review"
+        if "beyond_limits" in table:
+            beyond = self.text(table["beyond_limits"], "video.beyond_limits")
+            if beyond not in _BEYOND:
+                raise self.fail(
+                    table["beyond_limits"],
+                    "video.beyond_limits",
+                    f"must be review or decide, not {beyond!r}{did_you_mean(beyond, _BEYOND)}",
+                )
+        minutes = self.optional_number(table, "video.max_minutes", 0.1, 24 * 60, d.max_seconds / 60)
+        return replace(
+            d,
+            sample_fps=self.optional_number(table, "video.sample_fps", 0.5, 30.0, d.sample_fps),
+            max_seconds=round(minutes * 60),
+            max_pixels=self.optional_int(
+                table, "video.max_pixels", 100_000, 200_000_000, d.max_pixels
+            ),
+            beyond_limits_decides=beyond == "decide",
         )
 
     def channels(self, node: yaml.Node) -> dict[Channel, tuple[str, ...]]:

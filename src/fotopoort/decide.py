@@ -41,11 +41,14 @@ class ReasonCode(StrEnum):
     UNREADABLE = "unreadable"
     HUMAN_APPROVED = "human_approved"  # a person approved a photo that was in review
     APPROVAL_VOID = "approval_void"  # an earlier approval no longer holds
+    VIDEO_LIMIT = "video_limit"  # a video longer or larger than consents.yaml's video limits
+    VIDEO_PARTIAL = "video_partial"  # ... decided on the part analysed, as consents.yaml says
 
 
 BLOCKING = frozenset({ReasonCode.NO_CONSENT, ReasonCode.UNREADABLE})
 NEEDS_REVIEW = frozenset(
     {ReasonCode.UNKNOWN_FACE, ReasonCode.AMBIGUOUS_FACE, ReasonCode.SMALL_FACE}
+    | {ReasonCode.VIDEO_LIMIT}
 )
 
 
@@ -58,12 +61,21 @@ class FaceResult:
     child: str | None  # identified child (or, for ambiguous, the nearest one)
     distance: float | None
     size_px: int
+    # A video's "face" is a track (tracks.py): where it is seen, in seconds from the start;
+    # `box` is its box in the frame at `frame` (where it is largest). None for a photo.
+    start: float | None = None
+    end: float | None = None
+    frame: float | None = None
 
 
 @dataclass(frozen=True)
 class PhotoAnalysis:
     faces: tuple[FaceResult, ...]
     error: str | None = None  # set when the file cannot be read whole
+    # A video beyond consents.yaml's video limits: what was left out, and whether the
+    # policy lets the analysed part decide (otherwise the video goes to review).
+    limit: str | None = None
+    limit_decides: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,10 +120,31 @@ def decide(
     if analysis.error is not None:
         reason = Reason(ReasonCode.UNREADABLE, f"unreadable: {analysis.error}")
         return Decision(Verdict.BLOCKED, (reason,))
-    if not analysis.faces:
+    if not analysis.faces and analysis.limit is None:
         return Decision(Verdict.ALLOWED, (Reason(ReasonCode.NO_FACES, "no faces found"),))
     reasons = [_face_reason(i, f, consents, channel, group) for i, f in enumerate(analysis.faces)]
+    if not reasons and analysis.limit is None:
+        reasons.append(Reason(ReasonCode.NO_FACES, "no faces found"))
+    if analysis.limit is not None:
+        reasons.append(_limit_reason(analysis.limit, analysis.limit_decides))
     return Decision(verdict_for(reasons), tuple(reasons))
+
+
+def _limit_reason(limit: str, decides: bool) -> Reason:
+    if decides:
+        return Reason(ReasonCode.VIDEO_PARTIAL, f"{limit}: decided on the part analysed")
+    return Reason(ReasonCode.VIDEO_LIMIT, f"{limit}: a person must check the rest")
+
+
+def timecode(seconds: float) -> str:
+    whole = max(0, int(seconds))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _where(index: int, face: FaceResult) -> str:
+    if face.start is None or face.end is None:
+        return f"face {index + 1}"
+    return f"track {index + 1}, {timecode(face.start)}-{timecode(face.end)}"
 
 
 def verdict_for(reasons: list[Reason]) -> Verdict:
@@ -126,7 +159,7 @@ def verdict_for(reasons: list[Reason]) -> Verdict:
 def _face_reason(
     index: int, face: FaceResult, consents: ConsentSnapshot, channel: Channel, group: str | None
 ) -> Reason:
-    where = f"face {index + 1}"
+    where = _where(index, face)
     if face.status is FaceStatus.TOO_SMALL:
         return Reason(
             ReasonCode.SMALL_FACE,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .channels import Channel
-from .decide import Decision, FaceStatus, PhotoAnalysis, Reason, Verdict
+from .decide import Decision, FaceResult, FaceStatus, PhotoAnalysis, Reason, Verdict
 from .errors import UsageError
 from .scan import CheckedPhoto
 from .store import StoredSnapshot
@@ -60,9 +60,18 @@ def photo_faces(analysis: PhotoAnalysis) -> list[dict[str, Any]]:
             "child": f.child if f.status in named else None,
             "distance": round(f.distance, 4) if f.distance is not None else None,
             "status": f.status.value,
+            **_track_times(f),
         }
         for f in analysis.faces
     ]
+
+
+def _track_times(face: FaceResult) -> dict[str, float]:
+    """A video's face is a track: seconds where it starts and ends, and of the frame where it
+    is largest (the frame its `box` is in)."""
+    if face.start is None or face.end is None or face.frame is None:
+        return {}
+    return {"start": round(face.start, 3), "end": round(face.end, 3), "frame": round(face.frame, 3)}
 
 
 def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:

@@ -23,6 +23,8 @@ from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, load_image, media_kind
 from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
 from .pool import run_pool
 from .store import Store
+from .video import analyse_video, is_video
+from .videoconfig import DEFAULT_VIDEO, VideoSettings
 
 EngineFactory = Callable[[], FaceEngine]
 T = TypeVar("T")
@@ -63,6 +65,7 @@ class ScanSettings:
     detection: DetectionSettings
     thresholds: Thresholds
     max_pixels: int
+    video: VideoSettings = DEFAULT_VIDEO
 
 
 @dataclass(frozen=True)
@@ -193,18 +196,39 @@ def analysis_to_json(analysis: PhotoAnalysis) -> dict[str, Any]:
                 "child": f.child,
                 "distance": f.distance,
                 "size_px": f.size_px,
+                **(
+                    {"start": f.start, "end": f.end, "frame": f.frame}
+                    if f.start is not None
+                    else {}
+                ),
             }
             for f in analysis.faces
         ],
+        **(
+            {"limit": analysis.limit, "limit_decides": analysis.limit_decides}
+            if analysis.limit
+            else {}
+        ),
     }
 
 
 def analysis_from_json(data: dict[str, Any]) -> PhotoAnalysis:
     faces = tuple(
-        FaceResult(Box(*f["box"]), FaceStatus(f["status"]), f["child"], f["distance"], f["size_px"])
+        FaceResult(
+            Box(*f["box"]),
+            FaceStatus(f["status"]),
+            f["child"],
+            f["distance"],
+            f["size_px"],
+            f.get("start"),
+            f.get("end"),
+            f.get("frame"),
+        )
         for f in data["faces"]
     )
-    return PhotoAnalysis(faces, data["error"])
+    return PhotoAnalysis(
+        faces, data["error"], data.get("limit"), bool(data.get("limit_decides", False))
+    )
 
 
 # worker-process state, set once per worker by _init_worker
@@ -219,6 +243,8 @@ def _init_worker(
 
 def _work(path: Path) -> tuple[str | None, dict[str, Any]]:
     faults.checkpoint("analyse", path.name)
+    if _is_video_file(path):
+        return _work_video(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -226,6 +252,35 @@ def _work(path: Path) -> tuple[str | None, dict[str, Any]]:
     sha = hashlib.sha256(data).hexdigest()
     analysis = analyse_bytes(data, _worker["engine"], _worker["gallery"], _worker["settings"])
     return sha, analysis_to_json(analysis)
+
+
+def _is_video_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False  # the photo path reports why it cannot be opened
+    return is_video(head, path.suffix)
+
+
+def _work_video(path: Path) -> tuple[str | None, dict[str, Any]]:
+    """A video is decoded from its file, not from memory (it may be gigabytes): the hash before
+    and after decoding must agree, so the bytes decided are the bytes hashed (and copied)."""
+    before = sha256_file(path)
+    if before is None:
+        return None, analysis_to_json(PhotoAnalysis((), "cannot be opened"))
+    settings: ScanSettings = _worker["settings"]
+    gallery: Gallery = _worker["gallery"]
+    analysis = analyse_video(
+        path,
+        _worker["engine"],
+        settings.detection,
+        settings.video,
+        lambda faces: identify_faces(faces, gallery, settings.thresholds),
+    )
+    if sha256_file(path) != before:
+        return None, analysis_to_json(PhotoAnalysis((), "changed while it was checked"))
+    return before, analysis_to_json(analysis)
 
 
 # --- the scan ----------------------------------------------------------------------------
@@ -236,6 +291,7 @@ def settings_key(engine: FaceEngine, settings: ScanSettings, store: Store) -> st
     return (
         f"{engine.name}|{settings.detection.cache_key()}|max_pixels={settings.max_pixels}"
         f"|tolerance={t.tolerance}|margin={t.margin}|gallery={store.gallery_version()}"
+        f"|video={settings.video.cache_key()}"
     )
 
 

@@ -1,0 +1,262 @@
+"""Videos: decode with PyAV (FFmpeg), sample frames upright, find faces, follow them into tracks.
+
+- Every frame is decoded, to the end: a file that cannot be decoded whole is an error (blocked),
+  like a truncated photo. Frames are sampled `sample_fps` times a second, plus the first frame
+  after each scene cut (a jump in the luma of a tiny view of the frame), so a cut to a face for
+  less than one sampling interval is still seen.
+- The rotation in the stream's display matrix (a phone held upright) is applied, and so is a
+  non-square pixel aspect ratio, before anything looks for faces.
+- consents.yaml's `video:` limits bound the work: a longer video is analysed up to the limit, a
+  larger frame not at all; then the video goes to review, unless the policy says the analysed
+  part decides (the reason says so either way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .decide import FaceResult, PhotoAnalysis, timecode
+from .errors import ImageError
+from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
+from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
+from .tracks import Observation, build_tracks, video_faces
+from .videoconfig import VideoSettings
+
+if TYPE_CHECKING:  # PyAV loads FFmpeg (0.1 s): only a run that meets a video pays for it
+    from av.container import InputContainer
+    from av.video.frame import VideoFrame
+    from av.video.stream import VideoStream
+
+Identify = Callable[[Sequence[DetectedFace]], tuple[FaceResult, ...]]
+FrameHook = Callable[[float, float | None], None]  # (seconds analysed, duration or None)
+
+
+def is_video(head: bytes, suffix: str) -> bool:
+    """A video by content, or by name when the content has no signature fotopoort knows
+    (MPEG program and transport streams)."""
+    kind = media_kind(head)
+    if kind is not None:
+        return kind == "video"
+    return suffix.lower() in VIDEO_SUFFIXES and suffix.lower() not in PHOTO_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Sample:
+    time: float  # seconds from the start of the video
+    image: LoadedImage  # upright, reduced to the detection settings' max_side
+
+
+@dataclass
+class VideoInfo:
+    """What decoding found out; `limit` is set when a limit left part of the video out."""
+
+    width: int = 0
+    height: int = 0
+    duration: float | None = None
+    frames: int = 0
+    samples: int = 0
+    limit: str | None = None
+
+
+def _rotation(frame: VideoFrame) -> int:
+    """Quarter turns counter-clockwise that make the frame upright (display matrix)."""
+    try:
+        degrees = frame.rotation
+    except (AttributeError, ValueError):
+        return 0
+    return round(degrees / 90) % 4
+
+
+def _display_size(frame: VideoFrame, stream: VideoStream) -> tuple[int, int]:
+    sar = stream.sample_aspect_ratio
+    width = frame.width
+    if sar is not None and sar > 0 and sar != 1:
+        width = max(1, round(frame.width * float(sar)))
+    return width, frame.height
+
+
+def _upright(frame: VideoFrame, stream: VideoStream, max_side: int) -> LoadedImage:
+    width, height = _display_size(frame, stream)
+    factor = min(1.0, max_side / max(width, height))
+    scaled = (max(1, round(width * factor)), max(1, round(height * factor)))
+    pixels: Pixels = np.asarray(
+        frame.to_ndarray(format="rgb24", width=scaled[0], height=scaled[1]), dtype=np.uint8
+    )
+    turns = _rotation(frame)
+    original = (width, height)
+    if turns:
+        pixels = np.ascontiguousarray(np.rot90(pixels, k=turns))
+        if turns % 2:
+            original = (height, width)
+    return LoadedImage(pixels, original, "VIDEO")
+
+
+def _luma_view(frame: VideoFrame) -> np.ndarray | None:
+    """A tiny view of the luma plane, without converting the frame (a few microseconds)."""
+    if not frame.format.name.startswith(("yuv", "yuvj", "nv", "gray")):
+        return None
+    plane = frame.planes[0]
+    rows = np.frombuffer(memoryview(plane), dtype=np.uint8)
+    if plane.line_size <= 0 or rows.size < plane.line_size * frame.height:
+        return None
+    y = rows[: plane.line_size * frame.height].reshape(frame.height, plane.line_size)
+    step_y = max(1, frame.height // 18)
+    step_x = max(1, frame.width // 32)
+    return y[::step_y, : frame.width : step_x].astype(np.int16)
+
+
+def _seconds(frame: VideoFrame, index: int, rate: Fraction | None) -> float:
+    if frame.time is not None:
+        return float(frame.time)
+    return index / float(rate) if rate else float(index)
+
+
+def _duration(container: InputContainer, stream: VideoStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
+    return None
+
+
+def sample_video(
+    path: Path,
+    settings: VideoSettings,
+    max_side: int,
+    info: VideoInfo,
+    on_frame: FrameHook | None = None,
+) -> Iterator[Sample]:
+    """The sampled frames of the video at `path`, upright. Raises ImageError when the file
+    cannot be decoded to its end (or up to the duration limit)."""
+    import av
+
+    try:
+        yield from _sample(path, settings, max_side, info, on_frame)
+    except av.FFmpegError as exc:
+        raise ImageError(f"cannot be decoded whole: {exc.strerror or exc}") from None
+    except (OSError, ValueError, MemoryError) as exc:
+        raise ImageError(f"cannot be decoded whole: {exc}") from None
+
+
+def _sample(
+    path: Path,
+    settings: VideoSettings,
+    max_side: int,
+    info: VideoInfo,
+    on_frame: FrameHook | None,
+) -> Iterator[Sample]:
+    import av
+
+    with av.open(str(path), mode="r") as container:
+        streams = [s for s in container.streams.video if not s.disposition & 0x400]
+        if not streams:
+            raise ImageError("a video file without a picture stream fotopoort can decode")
+        if len(streams) > 1:
+            raise ImageError(f"a video with {len(streams)} picture streams: a person must check it")
+        stream = streams[0]
+        stream.thread_type = "AUTO"
+        info.width, info.height = stream.codec_context.width, stream.codec_context.height
+        info.duration = _duration(container, stream)
+        if info.width * info.height > settings.max_pixels:
+            info.limit = (
+                f"{info.width}x{info.height} is larger than video.max_pixels "
+                f"{settings.max_pixels:,}"
+            )
+            if not settings.beyond_limits_decides:
+                return
+        rate = stream.average_rate
+        interval = 1.0 / settings.sample_fps
+        next_at = 0.0
+        previous: np.ndarray | None = None
+        last_time = -1.0
+        for index, frame in enumerate(container.decode(stream)):
+            t = _seconds(frame, index, rate)
+            if t > settings.max_seconds:
+                info.limit = (
+                    f"longer than video.max_seconds ({timecode(settings.max_seconds)}): "
+                    f"analysed up to {timecode(settings.max_seconds)}"
+                )
+                _check_rest(container, stream, settings)
+                break
+            info.frames += 1
+            last_time = max(last_time, t)
+            luma = _luma_view(frame)
+            cut = (
+                previous is not None
+                and luma is not None
+                and luma.shape == previous.shape
+                and float(np.abs(luma - previous).mean()) >= settings.scene_cut
+            )
+            previous = luma
+            if t + 1e-6 >= next_at or cut:
+                next_at = t + interval
+                info.samples += 1
+                yield Sample(t, _upright(frame, stream, max_side))
+                if on_frame is not None:
+                    on_frame(t, info.duration)
+        else:
+            _check_complete(info, last_time, rate)
+
+
+def _check_rest(container: InputContainer, stream: VideoStream, settings: VideoSettings) -> None:
+    """Past the duration limit, the rest is only demuxed (no decoding): when the analysed part
+    decides, the file must still be whole."""
+    if not settings.beyond_limits_decides:
+        return
+    for packet in container.demux(stream):
+        if packet.is_corrupt:
+            raise ImageError("cannot be decoded whole: a corrupt packet after the analysed part")
+
+
+def _check_complete(info: VideoInfo, last_time: float, rate: Fraction | None) -> None:
+    """A file cut short decodes without an error to where it was cut: compare with the
+    duration its header promises."""
+    if info.frames == 0:
+        raise ImageError("cannot be decoded: no frame in the video")
+    if info.duration is None:
+        return
+    frame_time = 1.0 / float(rate) if rate else 0.04
+    shortfall = info.duration - (last_time + frame_time)
+    if shortfall > max(0.5, 3 * frame_time):
+        raise ImageError(
+            f"cannot be decoded whole: frames end at {timecode(last_time)} of "
+            f"{timecode(info.duration)} (truncated?)"
+        )
+
+
+def analyse_video(
+    path: Path,
+    engine: FaceEngine,
+    detection: DetectionSettings,
+    settings: VideoSettings,
+    identify: Identify,
+    on_frame: FrameHook | None = None,
+) -> PhotoAnalysis:
+    """Every face of every sampled frame, identified as in a photo and linked into tracks."""
+    info = VideoInfo()
+    frames: list[tuple[float, list[Observation]]] = []
+    try:
+        for sample in sample_video(path, settings, detection.max_side, info, on_frame):
+            detected = analyze(engine, sample.image, detection)
+            results = identify(detected)
+            frames.append(
+                (
+                    sample.time,
+                    [
+                        Observation(sample.time, result, face.encoding)
+                        for face, result in zip(detected, results, strict=True)
+                    ],
+                )
+            )
+    except ImageError as exc:
+        return PhotoAnalysis(faces=(), error=str(exc))
+    tracks = build_tracks(frames, settings.tracking)
+    return PhotoAnalysis(
+        video_faces(tracks), limit=info.limit, limit_decides=settings.beyond_limits_decides
+    )
