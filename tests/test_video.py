@@ -1,0 +1,166 @@
+"""Videos with the real face engine, through the CLI: small videos made here with PyAV from the
+demo school's children (faces from ../shared/faces/lfw that are not their reference photos).
+
+Demo consents: Daan (0100231) Ja everywhere; Fatima (0100487) Ja for portfolio and stamgroep
+only; Noah (0100733) enrolled, Nee everywhere; Sophie (0100512) not enrolled (no biometric
+consent), so her face is unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import av
+import pytest
+
+from fotopoort.config import template_text
+from fotopoort.faces import DlibEngine
+
+from .conftest import DEMO, FACES, Cli
+from .videos import Appearance, write_video
+
+pytestmark = pytest.mark.engine
+
+LFW = FACES / "lfw"
+DAAN = LFW / "Daniel_Radcliffe" / "Daniel_Radcliffe_0003.jpg"
+FATIMA = LFW / "Emma_Watson" / "Emma_Watson_0003.jpg"
+NOAH = LFW / "Elizabeth_Smart" / "Elizabeth_Smart_0003.jpg"
+SOPHIE = LFW / "Hilary_Duff" / "Hilary_Duff_0003.jpg"
+
+
+def daan_walking(seconds: float = 3.0) -> Appearance:
+    return Appearance(DAAN, 0.0, seconds, (0, 60), (200, 80), side=220)
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Cli:
+    """The demo school, enrolled once for this module."""
+    work = tmp_path_factory.mktemp("video-school")
+    (work / "consents.yaml").write_text(template_text(), encoding="utf-8")
+    cli = Cli(work, DlibEngine)
+    assert cli("consents", "import", DEMO / "privacyvoorkeuren.csv").exit_code == 0
+    assert cli("enroll", DEMO / "referentiefotos").exit_code == 0
+    return cli
+
+
+def check(cli: Cli, path: Path, channel: str) -> dict[str, Any]:
+    result = cli("check", path, "-c", channel, "--json")
+    assert result.exit_code in (0, 1), result.output
+    [photo] = json.loads(result.stdout)["photos"]
+    assert isinstance(photo, dict)
+    return photo
+
+
+def test_a_video_of_consenting_children_only_is_allowed_with_its_tracks(
+    school: Cli, tmp_path: Path
+) -> None:
+    film = write_video(tmp_path / "daan.mp4", [daan_walking()])
+    got = check(school, film, "website")
+    assert got["decision"] == "allowed"
+    [track] = got["faces"]
+    assert track["child"] == "0100231" and track["status"] == "identified"
+    assert track["start"] == 0.0 and track["end"] >= 2.0
+    assert got["reasons"][0]["message"].startswith("track 1, 00:00:00-00:00:02: Daan (0100231)")
+
+
+def test_a_child_without_consent_for_one_second_blocks_the_video(
+    school: Cli, tmp_path: Path
+) -> None:
+    noah = Appearance(NOAH, 1.0, 2.0, (260, 100), side=220)
+    film = write_video(tmp_path / "kamp.mp4", [daan_walking(), noah])
+    got = check(school, film, "website")
+    assert got["decision"] == "blocked"
+    [reason] = [r for r in got["reasons"] if r["code"] == "no_consent"]
+    assert reason["child"] == "0100733"
+    assert "00:00:01-00:00:01: Noah (0100733): no consent for website" in reason["message"]
+    [track] = [f for f in got["faces"] if f["child"] == "0100733"]
+    assert 1.0 <= track["start"] <= track["end"] < 2.0
+
+
+def test_a_video_is_decided_per_channel(school: Cli, tmp_path: Path) -> None:
+    fatima = Appearance(FATIMA, 0.0, 3.0, (260, 80), side=220)
+    film = write_video(tmp_path / "musical.mp4", [daan_walking(), fatima])
+    assert check(school, film, "stamgroep")["decision"] == "allowed"
+    assert check(school, film, "website")["decision"] == "blocked"
+
+
+def test_an_unknown_face_sends_the_video_to_review(school: Cli, tmp_path: Path) -> None:
+    sophie = Appearance(SOPHIE, 1.5, 3.0, (260, 80), side=220)
+    film = write_video(tmp_path / "les.mp4", [daan_walking(), sophie])
+    got = check(school, film, "portfolio")
+    assert got["decision"] == "review"
+    assert [r["code"] for r in got["reasons"]].count("unknown_face") == 1
+
+
+def test_a_truncated_video_is_blocked(school: Cli, tmp_path: Path) -> None:
+    """Cut where the index is missing (MP4, index at the end) and where the header still
+    promises the whole length (Matroska)."""
+    noah = [Appearance(NOAH, 0.0, 3.0, (100, 60), side=220)]
+    for name in ("cut.mp4", "cut.mkv"):
+        whole = write_video(tmp_path / "whole" / name, noah if name.endswith("mkv") else [])
+        data = whole.read_bytes()
+        cut = tmp_path / name
+        cut.write_bytes(data[: len(data) // 2])
+        got = check(school, cut, "website")
+        assert got["decision"] == "blocked", (name, got)
+        assert got["reasons"][0]["code"] == "unreadable", (name, got)
+        assert "cannot be decoded" in got["reasons"][0]["message"]
+
+
+@pytest.mark.parametrize("rotation", [90, -90])
+def test_a_phone_video_is_read_upright(school: Cli, tmp_path: Path, rotation: int) -> None:
+    """Stored sideways with a display rotation: Noah's face is only a face when read upright
+    (the detector finds no sideways face, and no face would mean allowed)."""
+    noah = Appearance(NOAH, 0.0, 2.0, (60, 40), side=220)
+    film = write_video(
+        tmp_path / "telefoon.mp4", [noah], size=(360, 480), seconds=2, rotation=rotation
+    )
+    with av.open(str(film)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (480, 360)
+    got = check(school, film, "website")
+    assert got["decision"] == "blocked"
+    [track] = got["faces"]
+    assert track["child"] == "0100733"
+    _top, right, bottom, _left = track["box"]
+    assert right <= 360 and bottom <= 480  # in the upright frame
+
+
+def test_video_limits_send_to_review_unless_the_policy_lets_the_analysed_part_decide(
+    school: Cli, tmp_path: Path
+) -> None:
+    film = write_video(tmp_path / "groot.mp4", [daan_walking()])
+    policy = school.config.read_text(encoding="utf-8")
+    try:
+        school.config.write_text(
+            policy.replace("max_pixels: 8294400", "max_pixels: 100000"), encoding="utf-8"
+        )
+        held = check(school, film, "website")
+        assert held["decision"] == "review"
+        assert held["reasons"][-1]["code"] == "video_limit"
+        assert "480x360 is larger than video.max_pixels 100,000" in held["reasons"][-1]["message"]
+        school.config.write_text(
+            policy.replace("max_pixels: 8294400", "max_pixels: 100000").replace(
+                "beyond_limits: review", "beyond_limits: decide"
+            ),
+            encoding="utf-8",
+        )
+        decided = check(school, film, "website")
+        assert decided["decision"] == "allowed"
+        assert decided["reasons"][-1]["code"] == "video_partial"
+    finally:
+        school.config.write_text(policy, encoding="utf-8")
+
+
+def test_sort_copies_the_decided_video_bytes(school: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "kamp"
+    film = write_video(src / "daan.mp4", [daan_walking()])
+    shutil.copy(film, src / "daan-kopie.mov")  # found by name too
+    out = tmp_path / "out"
+    result = school("sort", src, "--out", out)
+    assert result.exit_code == 0, result.output
+    for name in ("daan.mp4", "daan-kopie.mov"):
+        assert (out / "website" / "allowed" / name).read_bytes() == film.read_bytes()
