@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DEMO_DIR := demo-work
 
-.PHONY: install test lint typecheck unit demo bench bench-matching bench-safety bench-speed bench-memory clean
+.PHONY: install test lint typecheck unit demo bench bench-matching bench-safety bench-speed bench-memory bench-video clean
 
 install: $(STAMP)
 
@@ -49,6 +49,10 @@ bench-speed: install
 # the memory target: fotopoort alone on 2,000 camera-size photos (about 25 minutes on 2 cores)
 bench-memory: install
 	$(PY) bench/speed.py --faces $(SHARED)/faces --photos 2000 --skip-peer --work bench-work/memory
+
+# missed tracks, wrong identifications and speed on 1080p test videos (a few minutes)
+bench-video: install
+	$(PY) bench/video.py --faces $(SHARED)/faces
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) demo-out .pytest_cache .mypy_cache .ruff_cache

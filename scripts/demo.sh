@@ -25,6 +25,10 @@ run enrolled
 step "4. Sort the camp folder per channel (copies in $work/demo-out)"
 run sort "$demo/kamp" --out demo-out || test $? -eq 1   # 1: some photos are not allowed
 "$here/${VENV:-.venv}/bin/python" "$here/scripts/compare_expected.py" demo-out/report.json "$demo/expected.csv"
+step "4b. Videos: made now from the camp photos, decided per track (copies in $work/demo-out-video)"
+"$here/${VENV:-.venv}/bin/python" "$here/scripts/make_demo_video.py" "$demo" video
+run sort video --out demo-out-video || test $? -eq 1
+"$here/${VENV:-.venv}/bin/python" "$here/scripts/compare_expected.py" demo-out-video/report.json video.csv
 step "5. What the website may not show"
 run check "$demo/kamp" --channel website || test $? -eq 1
 step "6. December: a new export (Daan withdrew website, Fatima now allows school)"

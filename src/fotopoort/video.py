@@ -154,7 +154,7 @@ def _sample(
     import av
 
     with av.open(str(path), mode="r") as container:
-        streams = [s for s in container.streams.video if not s.disposition & 0x400]
+        streams = list(container.streams.video)  # cover art is a picture stream too
         if not streams:
             raise ImageError("a video file without a picture stream fotopoort can decode")
         if len(streams) > 1:

@@ -1,0 +1,205 @@
+"""Video benchmark: missed tracks, wrong identifications and speed on 1080p video.
+
+Builds 1080p test videos from ../shared/faces/lfw (tests/videos.py): faces moving across a
+background, entering and leaving, one of them on screen for only one second, some of people
+who are enrolled ("pupils", two reference photos each, not used in the videos) and some of
+strangers. Runs the product's own analysis (fotopoort.video.analyse_video with DlibEngine and the
+default consents.yaml settings) and reports:
+
+- missed tracks: a face on screen for at least one second that no track covers (a track
+  whose time range overlaps the appearance and whose largest box lies on the pasted photo);
+- wrong identifications: a track named as a pupil who is not the person on screen (a stranger
+  named as a pupil counts too);
+- seconds of analysis per minute of 1080p video, one process (a video is analysed by one
+  worker; `-j 2` analyses two videos at once).
+
+Goal (issue 15): no missed track of >= 1 s, 0 wrong identifications, 10 min of 1080p in < 2 min
+on 2 cores. Run: make bench-video, or .venv/bin/python bench/video.py --faces ../shared/faces
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.videos import Appearance, write_video
+
+from fotopoort.config import DEFAULT_DETECTION, DEFAULT_MAX_PIXELS, DEFAULT_THRESHOLDS
+from fotopoort.decide import FaceResult, FaceStatus
+from fotopoort.faces import DlibEngine, analyze
+from fotopoort.images import load_image
+from fotopoort.matching import Encoding, Gallery
+from fotopoort.scan import identify_faces
+from fotopoort.video import analyse_video
+from fotopoort.videoconfig import VideoSettings
+
+SIZE = (1920, 1080)
+SIDE = 300  # the pasted 250x250 LFW photo, scaled: a face of about 130 px in 1080p
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    references: tuple[Path, ...]
+    probes: tuple[Path, ...]
+    pupil: bool
+
+
+def people(faces: Path, rng: random.Random) -> list[Person]:
+    lfw = faces / "lfw"
+    out = []
+    for folder in sorted(p for p in lfw.iterdir() if p.is_dir()):
+        photos = sorted(folder.glob("*.jpg"))
+        if len(photos) >= 3:
+            out.append(Person(folder.name, tuple(photos[:2]), tuple(photos[2:]), True))
+        elif photos:
+            out.append(Person(folder.name, (), tuple(photos), False))
+    rng.shuffle(out)
+    for i, p in enumerate(out):  # every fourth person with references is a stranger
+        if p.pupil and i % 4 == 0:
+            out[i] = Person(p.name, (), p.references + p.probes, False)
+    return out
+
+
+def gallery(pupils: list[Person], engine: DlibEngine) -> Gallery:
+    refs: dict[str, list[Encoding]] = {}
+    for p in pupils:
+        for photo in p.references:
+            image = load_image(photo.read_bytes(), max_pixels=DEFAULT_MAX_PIXELS, max_side=2000)
+            faces = [f for f in analyze(engine, image, DEFAULT_DETECTION) if f.encoding is not None]
+            if len(faces) == 1 and faces[0].encoding is not None:
+                refs.setdefault(p.name, []).append(faces[0].encoding)
+    return Gallery(refs)
+
+
+@dataclass(frozen=True)
+class Shown:
+    person: Person
+    appearance: Appearance
+
+
+def scenario(cast: list[Person], seconds: float, rng: random.Random) -> list[Shown]:
+    """Three lanes of faces crossing the picture; the first face of the video is on screen for
+    exactly one second."""
+    shown = []
+    width = SIZE[0]
+    lanes = [60, 380, 700]
+    t = 0.0
+    i = 0
+    while t < seconds - 1 and i < len(cast):
+        person = cast[i]
+        lane = lanes[i % len(lanes)]
+        duration = 1.0 if i == 0 else rng.uniform(2.0, 6.0)
+        start = t
+        end = min(seconds, start + duration)
+        x0 = rng.randrange(-SIDE // 3, width // 2)
+        x1 = min(width - SIDE * 2 // 3, x0 + rng.randrange(100, 700))
+        photo = rng.choice(person.probes)
+        shown.append(Shown(person, Appearance(photo, start, end, (x0, lane), (x1, lane), SIDE)))
+        i += 1
+        t += rng.uniform(0.5, 2.0)
+    return shown
+
+
+def _rect_at(a: Appearance, t: float) -> tuple[float, float, float, float]:
+    f = (t - a.start) / max(a.end - a.start, 1e-9)
+    to = a.to or a.at
+    x = a.at[0] + (to[0] - a.at[0]) * f
+    y = a.at[1] + (to[1] - a.at[1]) * f
+    return x, y, x + a.side, y + a.side
+
+
+def covers(track: FaceResult, shown: Shown) -> bool:
+    a = shown.appearance
+    assert track.start is not None and track.end is not None and track.frame is not None
+    if track.end < a.start or track.start >= a.end:
+        return False
+    left, top, right, bottom = _rect_at(a, min(max(track.frame, a.start), a.end))
+    cx = (track.box.left + track.box.right) / 2
+    cy = (track.box.top + track.box.bottom) / 2
+    return left - 20 <= cx <= right + 20 and top - 20 <= cy <= bottom + 20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--faces", type=Path, required=True)
+    parser.add_argument("--videos", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--fps", type=int, default=25)
+    parser.add_argument("--work", type=Path, default=Path("bench-work/video"))
+    parser.add_argument("--seed", type=int, default=15)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    engine = DlibEngine()
+    everyone = people(args.faces, rng)
+    pupils = [p for p in everyone if p.pupil]
+    known = gallery(pupils, engine)
+    print(f"{len(known)} pupils enrolled, {len(everyone) - len(pupils)} strangers")
+    settings = VideoSettings()
+    missed = wrong = total_tracks = shown_count = 0
+    analysed_seconds = analysed_video = 0.0
+    args.work.mkdir(parents=True, exist_ok=True)
+    for n in range(args.videos):
+        cast = rng.sample(everyone, k=min(len(everyone), 12))
+        shown = scenario(cast, args.seconds, rng)
+        path = write_video(
+            args.work / f"video{n}.mp4",
+            [s.appearance for s in shown],
+            size=SIZE,
+            seconds=args.seconds,
+            fps=args.fps,
+        )
+        start = time.perf_counter()
+        analysis = analyse_video(
+            path,
+            engine,
+            DEFAULT_DETECTION,
+            settings,
+            lambda faces: identify_faces(faces, known, DEFAULT_THRESHOLDS),
+        )
+        elapsed = time.perf_counter() - start
+        analysed_seconds += elapsed
+        analysed_video += args.seconds
+        assert analysis.error is None, analysis.error
+        tracks = analysis.faces
+        total_tracks += len(tracks)
+        for s in shown:
+            on_screen = s.appearance.end - s.appearance.start
+            if on_screen < 1.0 - 1e-6:
+                continue
+            shown_count += 1
+            if not any(covers(t, s) for t in tracks):
+                missed += 1
+                print(f"  video{n}: missed {s.person.name} at {s.appearance.start:.1f}s")
+        for t in tracks:
+            if t.status is not FaceStatus.IDENTIFIED:
+                continue
+            on = [s for s in shown if covers(t, s)]
+            if not on or any(s.person.name != t.child for s in on):
+                wrong += 1
+                who = ", ".join(s.person.name for s in on) or "no face"
+                print(f"  video{n}: track at {t.start:.1f}s named {t.child}, shows {who}")
+        statuses = ", ".join(
+            f"{st.value} {sum(1 for t in tracks if t.status is st)}" for st in FaceStatus
+        )
+        print(
+            f"video{n}: {len(shown)} faces shown, {len(tracks)} tracks ({statuses}); "
+            f"{elapsed:.1f} s for {args.seconds:.0f} s of 1080p"
+        )
+    per_minute = analysed_seconds / analysed_video * 60
+    print()
+    print(f"missed tracks (on screen >= 1 s): {missed} of {shown_count}")
+    print(f"wrong identifications: {wrong} of {total_tracks} tracks")
+    print(f"seconds of analysis per minute of 1080p video (one process): {per_minute:.1f}")
+    print(f"a 10-minute 1080p video: about {per_minute * 10 / 60:.1f} min in one process")
+    return 1 if missed or wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
