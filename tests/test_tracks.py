@@ -108,6 +108,24 @@ def test_a_face_that_looks_different_starts_a_new_track() -> None:
     assert len(faces_of(frames)) == 2
 
 
+def test_a_stranger_does_not_drift_into_a_childs_track_step_by_step() -> None:
+    """Each step is within the link distance of the last face, but the stranger is far from
+    the face that was identified: a track of their own, unknown (review)."""
+    unknown = FaceStatus.UNKNOWN
+    frames = [
+        (0.0, [obs(0.0, 100, code=0.0)]),
+        (0.5, [obs(0.5, 100, code=0.0)]),
+        (1.0, [obs(1.0, 100, unknown, None, code=0.3)]),
+        (1.5, [obs(1.5, 100, unknown, None, code=0.6)]),
+        (2.0, [obs(2.0, 100, unknown, None, code=0.9)]),
+    ]
+    faces = faces_of(frames)
+    assert [f.status for f in faces] == [FaceStatus.IDENTIFIED, FaceStatus.UNKNOWN]
+    assert (faces[1].start, faces[1].end) == (1.5, 2.0)
+    decision = decide(PhotoAnalysis(faces), SNAP, Channel.WEBSITE)
+    assert decision.verdict is Verdict.REVIEW
+
+
 def test_a_track_gone_longer_than_max_gap_is_not_continued() -> None:
     frames = [(0.0, [obs(0.0, 100)]), (5.0, [obs(5.0, 100)])]
     faces = faces_of(frames)

@@ -6,7 +6,9 @@ with consent. The rules that keep it fail safe:
 
 - A face that fits no track starts its own track: no face seen in any sampled frame is dropped.
 - A face is linked to a track only when it looks like it (encoding distance) and is near it,
-  or, without an encoding to compare, when its box overlaps the track's last box.
+  or, without an encoding to compare, when its box overlaps the track's last box. A face that is
+  not identified must look like the track's identified faces themselves (no drift, step by step,
+  from a child to a stranger).
 - A face identified as child X never joins a track already identified as another child, so a
   child without consent seen for a moment beside (or after) another child keeps its own track.
 - A track is identified as X only when more than half of its encoded faces are identified as X;
@@ -51,6 +53,13 @@ class Track:
                 return obs.encoding
         return None
 
+    def named_encodings(self) -> list[Encoding]:
+        return [
+            o.encoding
+            for o in self.observations
+            if o.face.status is FaceStatus.IDENTIFIED and o.encoding is not None
+        ]
+
     def children(self) -> set[str]:
         return {
             o.face.child
@@ -88,6 +97,13 @@ def _link_cost(track: Track, obs: Observation, settings: TrackSettings) -> float
         distance = float(np.linalg.norm(obs.encoding - previous))
         if distance > settings.link_distance:
             return None
+        anchors = track.named_encodings()
+        if obs.face.status is not FaceStatus.IDENTIFIED and anchors:
+            # an unnamed face must look like the named faces themselves, not only like the
+            # last one: a chain of small steps must not carry a stranger into a child's track
+            nearest = min(float(np.linalg.norm(obs.encoding - a)) for a in anchors)
+            if nearest > settings.link_distance:
+                return None
         if _shift(last.face.box, obs.face.box) > settings.max_shift:
             return None
         return distance
