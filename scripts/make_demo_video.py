@@ -25,13 +25,14 @@ CHANNELS = ("portfolio", "stamgroep", "school", "website", "training", "research
 def main(demo: Path, out: Path) -> int:
     kamp = demo / "kamp"
     daan, fatima = kamp / "k01_daan.jpg", kamp / "k02_fatima.jpg"
-    walk = Appearance(daan, 0.0, 4.0, (0, 60), (200, 80), side=220)
+    crop = (40, 20, 230, 230)  # k01 has a second face, cut by its left edge: left out here
+    walk = Appearance(daan, 0.0, 4.0, (0, 60), (200, 80), side=220, crop=crop)
     write_video(
         out / "kampfilm.mp4", [walk, Appearance(fatima, 2.0, 3.5, (300, 90), side=220)], seconds=4
     )
     write_video(
         out / "telefoon.mov",
-        [Appearance(daan, 0.0, 2.0, (60, 60), side=220)],
+        [Appearance(daan, 0.0, 2.0, (60, 60), side=220, crop=crop)],
         size=(360, 480),
         seconds=2,
         rotation=-90,

@@ -1,5 +1,6 @@
 """Videos with the real face engine, through the CLI: small videos made here with PyAV from the
-demo school's children (faces from ../shared/faces/lfw that are not their reference photos).
+demo school's children (camp photos and faces from ../shared/faces/lfw, never their reference
+photos).
 
 Demo consents: Daan (0100231) Ja everywhere; Fatima (0100487) Ja for portfolio and stamgroep
 only; Noah (0100733) enrolled, Nee everywhere; Sophie (0100512) not enrolled (no biometric
@@ -24,15 +25,17 @@ from .videos import Appearance, write_video
 
 pytestmark = pytest.mark.engine
 
+KAMP = DEMO / "kamp"
+DAAN = KAMP / "k01_daan.jpg"  # cropped: the photo has a second face, cut by its left edge
+DAAN_CROP = (40, 20, 230, 230)
+FATIMA = KAMP / "k02_fatima.jpg"
 LFW = FACES / "lfw"
-DAAN = LFW / "Daniel_Radcliffe" / "Daniel_Radcliffe_0003.jpg"
-FATIMA = LFW / "Emma_Watson" / "Emma_Watson_0003.jpg"
 NOAH = LFW / "Elizabeth_Smart" / "Elizabeth_Smart_0003.jpg"
-SOPHIE = LFW / "Hilary_Duff" / "Hilary_Duff_0003.jpg"
+SOPHIE = LFW / "Hilary_Duff" / "Hilary_Duff_0003.jpg"  # not enrolled: unknown
 
 
 def daan_walking(seconds: float = 3.0) -> Appearance:
-    return Appearance(DAAN, 0.0, seconds, (0, 60), (200, 80), side=220)
+    return Appearance(DAAN, 0.0, seconds, (0, 60), (200, 80), side=220, crop=DAAN_CROP)
 
 
 @pytest.fixture(scope="module")

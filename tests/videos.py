@@ -23,6 +23,7 @@ class Appearance:
     at: tuple[int, int]  # top-left corner (x, y) at `start`, in upright frame pixels
     to: tuple[int, int] | None = None  # ... and at `end` (moving); None: stays
     side: int = 160  # the photo is pasted scaled to this width
+    crop: tuple[int, int, int, int] | None = None  # (left, top, right, bottom) of the photo
 
 
 def background(width: int, height: int) -> np.ndarray:
@@ -33,9 +34,11 @@ def background(width: int, height: int) -> np.ndarray:
     return np.stack([grey, grey, (grey * 0.9).astype(np.uint8)], axis=2)
 
 
-def _tile(path: Path, side: int) -> np.ndarray:
+def _tile(path: Path, side: int, crop: tuple[int, int, int, int] | None) -> np.ndarray:
     with Image.open(path) as im:
         rgb = im.convert("RGB")
+        if crop is not None:
+            rgb = rgb.crop(crop)
         h = round(rgb.height * side / rgb.width)
         return np.asarray(rgb.resize((side, h), Image.Resampling.BILINEAR))
 
@@ -45,7 +48,7 @@ def frames(
 ) -> list[np.ndarray]:
     width, height = size
     base = background(width, height)
-    tiles = {(a.image, a.side): _tile(a.image, a.side) for a in appearances}
+    tiles = {(a.image, a.side, a.crop): _tile(a.image, a.side, a.crop) for a in appearances}
     out = []
     for i in range(round(seconds * fps)):
         t = i / fps
@@ -53,7 +56,7 @@ def frames(
         for a in appearances:
             if not a.start <= t < a.end:
                 continue
-            tile = tiles[(a.image, a.side)]
+            tile = tiles[(a.image, a.side, a.crop)]
             f = (t - a.start) / max(a.end - a.start, 1e-9)
             to = a.to or a.at
             x = round(a.at[0] + (to[0] - a.at[0]) * f)
