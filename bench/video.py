@@ -126,6 +126,22 @@ def covers(track: FaceResult, shown: Shown) -> bool:
     return left - 20 <= cx <= right + 20 and top - 20 <= cy <= bottom + 20
 
 
+def on_top(track: FaceResult, shown: list[Shown]) -> str | None:
+    """Who is seen where the track's largest box is: photos pasted later cover earlier ones."""
+    assert track.frame is not None
+    cx = (track.box.left + track.box.right) / 2
+    cy = (track.box.top + track.box.bottom) / 2
+    who = None
+    for s in shown:
+        a = s.appearance
+        if not a.start <= track.frame < a.end:
+            continue
+        left, top, right, bottom = _rect_at(a, track.frame)
+        if left <= cx <= right and top <= cy <= bottom:
+            who = s.person.name
+    return who
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--faces", type=Path, required=True)
@@ -180,10 +196,9 @@ def main() -> int:
         for t in tracks:
             if t.status is not FaceStatus.IDENTIFIED:
                 continue
-            on = [s for s in shown if covers(t, s)]
-            if not on or any(s.person.name != t.child for s in on):
+            who = on_top(t, shown)
+            if who != t.child:
                 wrong += 1
-                who = ", ".join(s.person.name for s in on) or "no face"
                 print(f"  video{n}: track at {t.start:.1f}s named {t.child}, shows {who}")
         statuses = ", ".join(
             f"{st.value} {sum(1 for t in tracks if t.status is st)}" for st in FaceStatus

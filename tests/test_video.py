@@ -158,6 +158,26 @@ def test_video_limits_send_to_review_unless_the_policy_lets_the_analysed_part_de
         school.config.write_text(policy, encoding="utf-8")
 
 
+def test_a_video_longer_than_max_minutes_is_analysed_up_to_there(
+    school: Cli, tmp_path: Path
+) -> None:
+    noah = Appearance(NOAH, 7.0, 8.0, (60, 40), side=220)  # after the limit: not seen
+    film = write_video(tmp_path / "lang.mp4", [noah], size=(320, 240), seconds=8, fps=5)
+    policy = school.config.read_text(encoding="utf-8")
+    try:
+        school.config.write_text(
+            policy.replace("max_minutes: 60", "max_minutes: 0.1"), encoding="utf-8"
+        )
+        held = check(school, film, "website")
+        assert held["decision"] == "review"
+        assert held["faces"] == []
+        [reason] = held["reasons"]
+        assert reason["code"] == "video_limit"
+        assert "longer than video.max_minutes 0.1: analysed up to 00:00:06" in reason["message"]
+    finally:
+        school.config.write_text(policy, encoding="utf-8")
+
+
 def test_sort_copies_the_decided_video_bytes(school: Cli, tmp_path: Path) -> None:
     src = tmp_path / "kamp"
     film = write_video(src / "daan.mp4", [daan_walking()])

@@ -175,11 +175,15 @@ def _sample(
         next_at = 0.0
         previous: np.ndarray | None = None
         last_time = -1.0
+        origin: float | None = None
         for index, frame in enumerate(container.decode(stream)):
             t = _seconds(frame, index, rate)
+            if origin is None:
+                origin = t  # a stream may start later than 0 (MPEG-TS): times count from here
+            t -= origin
             if t > settings.max_seconds:
                 info.limit = (
-                    f"longer than video.max_seconds ({timecode(settings.max_seconds)}): "
+                    f"longer than video.max_minutes {settings.max_seconds / 60:g}: "
                     f"analysed up to {timecode(settings.max_seconds)}"
                 )
                 _check_rest(container, stream, settings)
