@@ -39,6 +39,9 @@ from .output import (
     write_json,
 )
 from .publish import clear_temp, place_copies, take_down
+from .reports.build import build_report
+from .reports.html import render, write_html
+from .reports.thumbnails import THUMBNAIL_SIDE
 from .scan import (
     CheckedPhoto,
     EngineFactory,
@@ -342,11 +345,18 @@ def check(
     progress: Progress | None = None,
     action: str = "check",
     provisional: bool = False,
+    thumbnails: bool = False,
 ) -> CheckRun:
     snapshot = store.require_snapshot()
     _require_group(snapshot, group)
     photos = find_photos(paths)
-    settings = ScanSettings(policy.detection, policy.thresholds, policy.max_pixels, policy.video)
+    settings = ScanSettings(
+        policy.detection,
+        policy.thresholds,
+        policy.max_pixels,
+        policy.video,
+        thumbnail_side=THUMBNAIL_SIDE if thumbnails else 0,
+    )
     checked = scan(photos, store, engine_factory, settings, jobs=jobs, progress=progress)
     results: dict[Channel, list[Checked]] = {}
     records = []
@@ -484,6 +494,53 @@ def _report(
         "source": str(source.resolve()),
         "channels": sorted(every, key=lambda d: order.index(d["channel"])),
     }
+
+
+def snapshot_label(snapshot: StoredSnapshot) -> str:
+    snap = snapshot.snapshot
+    return f"{snap.source} (snapshot {snapshot.id}, sha256 {snap.sha256[:12]})"
+
+
+def write_report(policy: Policy, run: CheckRun, target: Path) -> Path:
+    """The HTML report of a check or sort run, mode 0600."""
+    report = build_report(
+        run.results,
+        run.snapshot.snapshot,
+        snapshot_label(run.snapshot),
+        max_pixels=policy.max_pixels,
+    )
+    write_html(target, render(report))
+    return target
+
+
+def report(
+    policy: Policy,
+    store: Store,
+    paths: Sequence[Path],
+    channels: Sequence[Channel],
+    target: Path,
+    engine_factory: EngineFactory,
+    *,
+    group: str | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> CheckRun:
+    """Check without copying, and write what a person should look at as one HTML file."""
+    if target.is_dir():
+        raise UsageError(f"-o {target}: is a folder; give the report's file name")
+    run = check(
+        policy,
+        store,
+        paths,
+        channels,
+        engine_factory,
+        group=group,
+        jobs=jobs,
+        progress=progress,
+        thumbnails=True,
+    )
+    write_report(policy, run, target)
+    return run
 
 
 # --- recheck: what must come down after a consent change ---------------------------------

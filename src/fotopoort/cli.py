@@ -830,6 +830,56 @@ def sort_cmd(
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Photos or folders (recursive).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write.")
+    ],
+    channel: Annotated[
+        list[str] | None,
+        typer.Option("--channel", "-c", help="A channel; repeat for several (default: all)."),
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+) -> None:
+    """Check photos without copying them and write one HTML file to look at.
+
+    Per photo a thumbnail with every face boxed and labelled, and the decision and its reasons
+    per channel. The file is self-contained (no network) and readable by you only: it shows
+    children. Exit codes as for check.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
+    with _store(env, policy) as store, _progress(env, "checking") as progress:
+        run = actions.report(
+            policy,
+            store,
+            paths,
+            channels,
+            output,
+            env.engine_factory,
+            group=group,
+            jobs=_jobs(jobs),
+            progress=progress,
+        )
+    for ch, items in run.results.items():
+        counts = summary(items)
+        env.out.print(
+            f"{ch.value:<10} {counts['allowed']:>4} allowed {counts['blocked']:>4} blocked "
+            f"{counts['review']:>4} review",
+            markup=False,
+        )
+    env.out.print(f"report: {output}", markup=False)
+    if run.any_not_allowed():
+        raise typer.Exit(int(ExitCode.NOT_ALLOWED))
+
+
 # --- recheck, review, audit -----------------------------------------------------------------
 
 

@@ -19,9 +19,10 @@ from . import faults
 from .decide import FaceResult, FaceStatus, PhotoAnalysis
 from .errors import ImageError, UsageError
 from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, analyze
-from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, load_image, media_kind
+from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, load_image, media_kind
 from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
 from .pool import run_pool
+from .reports.thumbnails import Thumbnail, from_pixels
 from .store import Store
 from .video import analyse_video, is_video
 from .videoconfig import DEFAULT_VIDEO, VideoSettings
@@ -66,6 +67,7 @@ class ScanSettings:
     thresholds: Thresholds
     max_pixels: int
     video: VideoSettings = DEFAULT_VIDEO
+    thumbnail_side: int = 0  # > 0: workers also make a report thumbnail of this long side
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class CheckedPhoto:
     sha256: str | None  # None when the file could not be read at all
     analysis: PhotoAnalysis
     settings: str  # the cache key of the analysis: engine, detection, thresholds, enrolments
+    thumbnail: Thumbnail | None = None  # made from the pixels decoded for detection, if asked
 
 
 # --- finding photos -------------------------------------------------------------------------
@@ -174,14 +177,21 @@ def _no_child_twice(faces: list[FaceResult]) -> tuple[FaceResult, ...]:
 
 
 def analyse_bytes(
-    data: bytes, engine: FaceEngine, gallery: Gallery, settings: ScanSettings
+    data: bytes,
+    engine: FaceEngine,
+    gallery: Gallery,
+    settings: ScanSettings,
+    on_image: Callable[[LoadedImage], None] | None = None,
 ) -> PhotoAnalysis:
+    """The photo's faces; `on_image` sees the decoded image (for a thumbnail: no 2nd decode)."""
     try:
         image = load_image(
             data, max_pixels=settings.max_pixels, max_side=settings.detection.max_side
         )
     except ImageError as exc:
         return PhotoAnalysis(faces=(), error=str(exc))
+    if on_image is not None:
+        on_image(image)
     faces = analyze(engine, image, settings.detection)
     return PhotoAnalysis(identify_faces(faces, gallery, settings.thresholds))
 
@@ -241,17 +251,25 @@ def _init_worker(
     _worker.update(engine=factory(), gallery=Gallery(references), settings=settings)
 
 
-def _work(path: Path) -> tuple[str | None, dict[str, Any]]:
+def _work(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
     faults.checkpoint("analyse", path.name)
     if _is_video_file(path):
         return _work_video(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, analysis_to_json(PhotoAnalysis((), f"cannot be opened: {exc.strerror}"))
+        gone = PhotoAnalysis((), f"cannot be opened: {exc.strerror}")
+        return None, analysis_to_json(gone), None
     sha = hashlib.sha256(data).hexdigest()
-    analysis = analyse_bytes(data, _worker["engine"], _worker["gallery"], _worker["settings"])
-    return sha, analysis_to_json(analysis)
+    settings: ScanSettings = _worker["settings"]
+    thumbs: list[Thumbnail] = []
+
+    def thumbnail(image: LoadedImage) -> None:
+        if settings.thumbnail_side > 0:
+            thumbs.append(from_pixels(image.pixels, image.original_size, settings.thumbnail_side))
+
+    analysis = analyse_bytes(data, _worker["engine"], _worker["gallery"], settings, thumbnail)
+    return sha, analysis_to_json(analysis), thumbs[0] if thumbs else None
 
 
 def _is_video_file(path: Path) -> bool:
@@ -263,12 +281,12 @@ def _is_video_file(path: Path) -> bool:
     return is_video(head, path.suffix)
 
 
-def _work_video(path: Path) -> tuple[str | None, dict[str, Any]]:
+def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
     """A video is decoded from its file, not from memory (it may be gigabytes): the hash before
     and after decoding must agree, so the bytes decided are the bytes hashed (and copied)."""
     before = sha256_file(path)
     if before is None:
-        return None, analysis_to_json(PhotoAnalysis((), "cannot be opened"))
+        return None, analysis_to_json(PhotoAnalysis((), "cannot be opened")), None
     settings: ScanSettings = _worker["settings"]
     gallery: Gallery = _worker["gallery"]
     analysis = analyse_video(
@@ -279,8 +297,8 @@ def _work_video(path: Path) -> tuple[str | None, dict[str, Any]]:
         lambda faces: identify_faces(faces, gallery, settings.thresholds),
     )
     if sha256_file(path) != before:
-        return None, analysis_to_json(PhotoAnalysis((), "changed while it was checked"))
-    return before, analysis_to_json(analysis)
+        return None, analysis_to_json(PhotoAnalysis((), "changed while it was checked")), None
+    return before, analysis_to_json(analysis), None  # no thumbnail of a video (yet)
 
 
 # --- the scan ----------------------------------------------------------------------------
@@ -312,8 +330,8 @@ def sha256_file(path: Path) -> str | None:
 _WORKER_DIED = "the worker process analysing it stopped (killed, or out of memory?)"
 
 
-def _dead(path: Path) -> tuple[str | None, dict[str, Any]]:
-    return None, analysis_to_json(PhotoAnalysis((), _WORKER_DIED))
+def _dead(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
+    return None, analysis_to_json(PhotoAnalysis((), _WORKER_DIED)), None
 
 
 def scan(
@@ -346,11 +364,13 @@ def scan(
             todo.append(i)
     setup = (engine_factory, store.reference_encodings(), settings)
     paths = [photos[i].path for i in todo]
-    for n, (sha, data) in map_in_workers(_work, paths, _init_worker, setup, jobs, on_dead=_dead):
+    for n, (sha, data, thumb) in map_in_workers(
+        _work, paths, _init_worker, setup, jobs, on_dead=_dead
+    ):
         i = todo[n]
         if sha is not None:
             store.remember_analysis(sha, key, data)
-        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), key)
+        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), key, thumb)
         if progress:
             progress(len(results), total, photos[i].rel)
     return [results[i] for i in range(total)]

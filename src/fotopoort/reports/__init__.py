@@ -1,0 +1,1 @@
+"""Documents made from typed data: the HTML report (html.py) and its thumbnails."""

@@ -1,0 +1,63 @@
+"""A Report from checked photos: one entry per photo, its decision for every channel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from ..channels import Channel
+from ..consents import ConsentSnapshot
+from ..decide import Decision
+from ..output import Checked
+from .model import Report, ReportPhoto, report_photo
+from .thumbnails import Thumbnail, from_bytes
+
+
+def build_report(
+    results: Mapping[Channel, Sequence[Checked]],
+    consents: ConsentSnapshot,
+    snapshot_label: str,
+    *,
+    max_pixels: int,
+    redacted: Mapping[tuple[Channel, str], str] | None = None,
+    title: str = "fotopoort report",
+    now: datetime | None = None,
+) -> Report:
+    """`results` as actions.check returns them; `redacted` maps (channel, rel) to the path of
+    a redacted copy. Photos without a thumbnail from the scan (cache hits) are decoded once,
+    small, here."""
+    redacted = redacted or {}
+    first_names = {c.child: c.first_name for c in consents.children.values() if c.first_name}
+    order: dict[str, Checked] = {}
+    decisions: dict[str, dict[Channel, Decision]] = {}
+    for ch, items in results.items():
+        for item in items:
+            rel = item.photo.photo.rel
+            order.setdefault(rel, item)
+            decisions.setdefault(rel, {})[ch] = item.decision
+    photos: list[ReportPhoto] = []
+    for rel, item in order.items():
+        photos.append(
+            report_photo(
+                rel,
+                item.analysis,
+                decisions[rel],
+                first_names,
+                _thumbnail(item, max_pixels),
+                {ch: path for (ch, r), path in redacted.items() if r == rel},
+            )
+        )
+    when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    return Report(title, when, snapshot_label, tuple(results), tuple(photos))
+
+
+def _thumbnail(item: Checked, max_pixels: int) -> Thumbnail | None:
+    if item.photo.thumbnail is not None:
+        return item.photo.thumbnail
+    if item.analysis.error is not None:
+        return None  # it could not be read whole: nothing to show
+    try:
+        data = item.photo.photo.path.read_bytes()
+    except OSError:
+        return None
+    return from_bytes(data, max_pixels=max_pixels)
