@@ -70,6 +70,8 @@ _ALLOWED_INFO = frozenset(
         "srgb",
         "chromaticity",
         "aspect",
+        "duration",  # WebP: frame timing of the one frame
+        "timestamp",
     }
 )
 
