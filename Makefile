@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DEMO_DIR := demo-work
 
-.PHONY: install test lint typecheck unit demo bench bench-matching bench-safety bench-speed bench-memory bench-video clean
+.PHONY: install test lint typecheck unit report-check demo bench bench-matching bench-safety bench-speed bench-memory bench-video clean
 
 install: $(STAMP)
 
@@ -26,7 +26,13 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 unit: install
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  echo "*** WARNING: chromium not installed: tests/test_report_browser.py (the HTML report in a browser) will NOT run ***"
 	$(VENV)/bin/pytest -q
+
+# the HTML report rendered in headless Chromium (Debian: apt-get install chromium)
+report-check: install
+	$(VENV)/bin/pytest -q tests/test_report_browser.py
 
 test: lint typecheck unit
 

@@ -27,6 +27,10 @@ EVIL_FILE = '"><img src=x onerror=alert(1)>.png'
 
 @pytest.fixture
 def school(cli: Cli, shared: Path, tmp_path: Path) -> Cli:
+    return enrol_school(cli, shared, tmp_path)
+
+
+def enrol_school(cli: Cli, shared: Path, tmp_path: Path) -> Cli:
     """The demo export with Daan's first name replaced by markup, every child enrolled."""
     text = (shared / "demo" / "privacyvoorkeuren.csv").read_text(encoding="utf-8-sig")
     export = tmp_path / "export.csv"
