@@ -39,3 +39,6 @@ run recheck || test $? -eq 1   # 1: the take-down list is not empty
 step "8. Photos waiting for a person, and the audit trail of one photo"
 run review list --channel website
 run audit --photo "$demo/kamp/k01_daan.jpg"
+step "9. What a person looks at: every photo with its faces boxed, per channel"
+printf 'The HTML report (open it in a browser; it shows children, readable by you only):\n  %s\n' \
+  "$(pwd)/demo-out/report.html"

@@ -238,7 +238,7 @@ def test_sort_selected_channels_and_resort_after_withdrawal(
     root = camp(tmp_path / "kamp")
     out = tmp_path / "out"
     school("sort", root, "--out", out, "-c", "website")
-    assert sorted(p.name for p in out.iterdir()) == ["report.json", "website"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "website"]
     assert (out / "website" / "allowed" / "daan.png").exists()
     december = shared / "demo" / "privacyvoorkeuren-december.csv"  # Daan withdrew website
     assert school("consents", "import", december).exit_code == 0

@@ -6,12 +6,12 @@ import calendar
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import faults, guard
+from . import faults, guard, redaction
 from .channels import Channel
 from .config import Policy
 from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_export
@@ -28,6 +28,7 @@ from .decide import (
     decide,
     with_assignments,
 )
+from .derived import REDACTED, STRIPPED, MadeCopy, Stripping
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import ConfirmationNeeded, UsageError
 from .output import (
@@ -38,7 +39,7 @@ from .output import (
     reasons_json,
     write_json,
 )
-from .publish import clear_temp, place_copies, take_down
+from .publish import TMP_DIR, clear_temp, place_copies, take_down
 from .reports.build import build_report
 from .reports.html import render, write_html
 from .reports.thumbnails import THUMBNAIL_SIDE
@@ -314,6 +315,7 @@ class CheckRun:
     snapshot: StoredSnapshot
     results: dict[Channel, list[Checked]]
     stale_copies_removed: int = 0  # sort: copies of photos no longer in the folder
+    redacted: dict[Channel, int] = field(default_factory=dict)  # sort --redact: copies made
 
     def any_not_allowed(self) -> bool:
         return any(
@@ -384,6 +386,7 @@ def sort(
     group: str | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    redact: bool = False,
 ) -> CheckRun:
     if not source.is_dir():
         raise UsageError(f"{source}: not a folder")
@@ -404,6 +407,7 @@ def sort(
         progress=progress,
         action="sort",
         provisional=True,
+        thumbnails=True,
     )
     clear_temp(out)
     earlier = _earlier_report(out)
@@ -415,10 +419,32 @@ def sort(
     results: dict[Channel, list[Checked]] = {}
     for channel, items in run.results.items():  # every channel's take-down before any copy
         stale += take_down(out, channel, items)
+        redaction.clear(out, channel)  # made anew below, or not at all
         faults.checkpoint("taken-down", channel.value)
+    stripped: dict[Channel, Stripping] = {}
     for channel, items in run.results.items():
-        results[channel] = place_copies(out, channel, items)
+        if channel in policy.strip_metadata:
+            known = store.derived_copies(channel.value, STRIPPED)
+            stripped[channel] = Stripping(policy.max_pixels, known)
+        results[channel] = place_copies(out, channel, items, stripped.get(channel))
         faults.checkpoint("copied", channel.value)
+    clear_temp(out)
+    for channel, stripping in stripped.items():  # before the report: verify trusts these
+        store.record_derived_copies(
+            channel.value,
+            STRIPPED,
+            [(m.rel, m.original_sha256, m.copy_sha256) for m in stripping.made],
+        )
+    redacted: dict[Channel, tuple[list[MadeCopy], dict[str, str]]] = {}
+    for channel, items in results.items() if redact else ():
+        redacted[channel] = redaction.place_redacted(
+            out, channel, items, max_pixels=policy.max_pixels, tmp_dir=out / TMP_DIR
+        )
+        store.record_derived_copies(
+            channel.value,
+            REDACTED,
+            [(m.rel, m.original_sha256, m.copy_sha256) for m in redacted[channel][0]],
+        )
     clear_temp(out)
     changed = [
         (ch, group, after)
@@ -426,9 +452,14 @@ def sort(
         for before, after in zip(run.results[ch], results[ch], strict=True)
         if after is not before
     ]
-    write_json(
-        out / "report.json", _report(out, policy, run.snapshot, results, earlier, run, source)
-    )
+    document = _report(out, policy, run.snapshot, results, earlier, run, source)
+    write_json(out / "report.json", _with_copies(document, stripped, redacted))
+    shown = {
+        (ch, m.rel): f"{ch.value}/{redaction.FOLDER}/{readable(m.rel)}"
+        for ch, (made, _) in redacted.items()
+        for m in made
+    }
+    write_report(policy, replace(run, results=results), out / REPORT_HTML, shown)
     faults.checkpoint("reported")
     _record(store, policy, run.snapshot, changed, "sort")  # changed while it was checked
     store.settle_basis(
@@ -440,7 +471,50 @@ def sort(
         ]
     )
     faults.checkpoint("settled")
-    return replace(run, results=results, stale_copies_removed=stale)
+    made = {ch: len(copies) for ch, (copies, _) in redacted.items()}
+    return replace(run, results=results, stale_copies_removed=stale, redacted=made)
+
+
+REPORT_HTML = "report.html"
+
+
+def _with_copies(
+    document: dict[str, Any],
+    stripped: dict[Channel, Stripping],
+    redacted: dict[Channel, tuple[list[MadeCopy], dict[str, str]]],
+) -> dict[str, Any]:
+    """Each stripped or redacted copy's own sha256 next to the original's, in its photo's
+    entry."""
+    for doc in document["channels"]:
+        channel = Channel(doc["channel"])
+        made_redacted, failed = redacted.get(channel, ([], {}))
+        masked = {readable(m.rel): m for m in made_redacted}
+        not_masked = {readable(rel): why for rel, why in failed.items()}
+        for entry in doc["photos"]:
+            r = masked.get(entry["path"])
+            if r is not None:
+                entry["redacted"] = {
+                    "path": f"{channel.value}/{redaction.FOLDER}/{entry['path']}",
+                    "sha256": r.copy_sha256,
+                    "original_sha256": r.original_sha256,
+                    "faces": list(r.faces),
+                    "status": "a person must confirm",
+                }
+            elif entry["path"] in not_masked:
+                entry["redacted"] = {"error": not_masked[entry["path"]]}
+        stripping = stripped.get(channel)
+        if stripping is None:
+            continue
+        made = {readable(m.rel): m for m in stripping.made}
+        for entry in doc["photos"]:
+            m = made.get(entry["path"])
+            if m is not None:
+                entry["copy"] = {
+                    "sha256": m.copy_sha256,
+                    "original_sha256": m.original_sha256,
+                    "metadata": "stripped",
+                }
+    return document
 
 
 def _same_source(out: Path, source: Path) -> None:
@@ -501,13 +575,20 @@ def snapshot_label(snapshot: StoredSnapshot) -> str:
     return f"{snap.source} (snapshot {snapshot.id}, sha256 {snap.sha256[:12]})"
 
 
-def write_report(policy: Policy, run: CheckRun, target: Path) -> Path:
-    """The HTML report of a check or sort run, mode 0600."""
+def write_report(
+    policy: Policy,
+    run: CheckRun,
+    target: Path,
+    redacted: dict[tuple[Channel, str], str] | None = None,
+) -> Path:
+    """The HTML report of a check or sort run, mode 0600. `redacted`: (channel, rel) -> the
+    redacted copy's path under OUT."""
     report = build_report(
         run.results,
         run.snapshot.snapshot,
         snapshot_label(run.snapshot),
         max_pixels=policy.max_pixels,
+        redacted=redacted,
     )
     write_html(target, render(report))
     return target

@@ -789,8 +789,18 @@ def sort_cmd(
             "review copies wait in OUT/<channel>/review/ for a person).",
         ),
     ] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Also write OUT/<channel>/redacted/ copies of photos not allowed only because "
+            "of faces: those faces covered by a solid fill, metadata stripped. Never allowed by "
+            "themselves: a person confirms one with `review approve COPY -c CHANNEL`.",
+        ),
+    ] = False,
 ) -> None:
-    """Copy every photo to OUT/<channel>/<allowed|blocked|review>/ and write OUT/report.json.
+    """Copy every photo to OUT/<channel>/<allowed|blocked|review>/; write OUT/report.json
+    and OUT/report.html (thumbnails with every face boxed; readable by you only).
 
     Originals are never changed. Re-running into the same OUT moves copies whose decision
     changed. Exit codes as for check; with --ok-if-review, photos in review alone exit 0.
@@ -809,6 +819,7 @@ def sort_cmd(
             group=group,
             jobs=_jobs(jobs),
             progress=progress,
+            redact=redact,
         )
     for ch, items in run.results.items():
         counts = summary(items)
@@ -822,7 +833,14 @@ def sort_cmd(
             f"removed {run.stale_copies_removed} copies of photos no longer in {path}",
             markup=False,
         )
+    for ch, n in run.redacted.items():
+        env.out.print(
+            f"{ch.value:<10} {n:>4} redacted in {out / ch.value / 'redacted'} "
+            "(not allowed: a person must confirm)",
+            markup=False,
+        )
     env.out.print(f"copies and report.json in {out}", markup=False)
+    env.out.print(f"report: {out / actions.REPORT_HTML}", markup=False)
     blocked = any(
         item.decision.verdict is Verdict.BLOCKED for items in run.results.values() for item in items
     )

@@ -54,6 +54,9 @@ class Retention:
 
 
 DEFAULT_YES = ("Ja",)
+# channels whose copies leave the school: built from pixels, without metadata, unless
+# consents.yaml says otherwise (strip_metadata:)
+DEFAULT_STRIP = frozenset({Channel.WEBSITE, Channel.SCHOOL})
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Policy:
     yes_values: frozenset[str] = frozenset(v.casefold() for v in DEFAULT_YES)  # casefolded
     retention: Retention = Retention()
     video: VideoSettings = DEFAULT_VIDEO
+    strip_metadata: frozenset[Channel] = DEFAULT_STRIP
     # column label -> (consents.yaml key, line) that asked for it, for error messages
     column_sources: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -162,6 +166,7 @@ _TOP_KEYS = (
     "yes_values",
     "retention",
     "video",
+    "strip_metadata",
 )
 _VIDEO_KEYS = ("sample_fps", "max_minutes", "max_pixels", "beyond_limits")
 _BEYOND = ("review", "decide")
@@ -285,6 +290,7 @@ class _PolicyReader:
             yes_values=self.yes_values(top.get("yes_values")),
             retention=self.retention(top.get("retention")),
             video=self.video(top.get("video")),
+            strip_metadata=self.strip_metadata(top.get("strip_metadata")),
             column_sources=sources,
         )
 
@@ -296,6 +302,20 @@ class _PolicyReader:
         if not values:
             raise self.fail(node, "yes_values", "names no value (at least: [Ja])")
         return frozenset(" ".join(v.split()).casefold() for v in values)
+
+    def strip_metadata(self, node: yaml.Node | None) -> frozenset[Channel]:
+        """`strip_metadata: {website: true, portfolio: false}`: channels not named keep the
+        default (on for website and school)."""
+        if node is None:
+            return DEFAULT_STRIP
+        out = set(DEFAULT_STRIP)
+        for name, value in self.mapping(node, "strip_metadata", CHANNEL_NAMES).items():
+            key = f"strip_metadata.{name}"
+            flag = self.scalar(value, key)
+            if not isinstance(flag, bool):
+                raise self.fail(value, key, "must be true or false")
+            (out.add if flag else out.discard)(Channel(name))
+        return frozenset(out)
 
     def retention(self, node: yaml.Node | None) -> Retention:
         table = self.mapping(node, "retention", _RETENTION_KEYS) if node is not None else {}

@@ -20,7 +20,9 @@ from pathlib import Path
 from . import faults
 from .channels import Channel
 from .decide import Decision, Reason, ReasonCode, Verdict
+from .derived import Changed, MadeCopy, Stripping, write_derived
 from .output import Checked
+from .sanitize import MetadataError
 from .scan import outside_root, sha256_file
 
 TMP_DIR = ".fotopoort-tmp"  # in OUT, so a rename into place never crosses file systems
@@ -53,9 +55,13 @@ def take_down(out: Path, channel: Channel, items: Sequence[Checked]) -> int:
     return removed
 
 
-def place_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> list[Checked]:
+def place_copies(
+    out: Path, channel: Channel, items: Sequence[Checked], stripping: Stripping | None = None
+) -> list[Checked]:
     """Copy each photo to OUT/<channel>/<decision>/<rel>. Returns the items, with a photo whose
-    bytes are no longer those decided turned into blocked."""
+    bytes are no longer those decided turned into blocked. With `stripping`, allowed/ copies
+    are rebuilt from the decided bytes without metadata (recorded in `stripping.made`); a
+    photo that cannot be made clean is blocked, not copied."""
     placed = []
     for item in items:
         rel = item.photo.photo.rel
@@ -70,7 +76,9 @@ def place_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> list[
             continue
         faults.checkpoint("copy", rel)
         why = LINK_OUT if outside_root(item.photo.photo) else None
-        if why is None and not copy_verified(out, item.photo.photo.path, dst, item.photo.sha256):
+        if why is None and stripping is not None and verdict is Verdict.ALLOWED:
+            why = _place_stripped(out, item, dst, stripping)
+        elif why is None and not copy_verified(out, item.photo.photo.path, dst, item.photo.sha256):
             why = CHANGED
         if why is not None:
             dst.unlink(missing_ok=True)
@@ -80,7 +88,29 @@ def place_copies(out: Path, channel: Channel, items: Sequence[Checked]) -> list[
 
 
 def _reason(why: str) -> Reason:
+    if why.startswith(METADATA):
+        return Reason(ReasonCode.UNREADABLE, why)
     return Reason(ReasonCode.UNREADABLE, f"unreadable: {why}")
+
+
+METADATA = "metadata cannot be removed"
+
+
+def _place_stripped(out: Path, item: Checked, dst: Path, stripping: Stripping) -> str | None:
+    """None when the stripped copy is in place; otherwise why it is not."""
+    sha = item.photo.sha256
+    assert sha is not None
+    known = stripping.known.get(sha, frozenset())
+    try:
+        copy_sha = write_derived(
+            out / TMP_DIR, item.photo.photo.path, dst, sha, stripping.derive, known
+        )
+    except Changed:
+        return CHANGED
+    except MetadataError as exc:
+        return f"{METADATA}: {exc} (not copied)"
+    stripping.made.append(MadeCopy(item.photo.photo.rel, sha, copy_sha))
+    return None
 
 
 def _own_copy(dst: Path) -> bool:

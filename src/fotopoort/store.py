@@ -141,6 +141,21 @@ CREATE TABLE IF NOT EXISTS forgotten (
 """
 
 
+# Copies whose bytes are not the original's (metadata stripped, faces redacted): what was
+# copied is recorded by both hashes, so verify can check the copy against the decision.
+_SCHEMA_COPIES = """
+CREATE TABLE IF NOT EXISTS derived_copies (
+    channel TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    copy_sha256 TEXT NOT NULL,
+    original_sha256 TEXT NOT NULL,
+    rel TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    PRIMARY KEY (channel, kind, copy_sha256, original_sha256)
+);
+"""
+
+
 # --- the schema's version ------------------------------------------------------------------------
 #
 # `PRAGMA user_version` holds the version of the schema a database has; 0 is a database made
@@ -173,7 +188,8 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def upgrade(conn: sqlite3.Connection) -> int:
     """Bring the database to SCHEMA_VERSION; the version it had before."""
     before = _require_known(conn)
-    conn.executescript(f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}COMMIT;")  # one commit, not one per table
+    # one commit, not one per table
+    conn.executescript(f"BEGIN;{_SCHEMA}{_SCHEMA_FORGET}{_SCHEMA_COPIES}COMMIT;")
     for table, column in _ADDED_COLUMNS:
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
         if column.split()[0] not in columns:
@@ -1024,3 +1040,31 @@ class Store:
                 channel=p.channel,
                 group=p.group,
             )
+
+    def record_derived_copies(
+        self, channel: str, kind: str, copies: Sequence[tuple[str, str, str]]
+    ) -> None:
+        """(rel, original sha256, copy sha256) of copies made for `channel`."""
+        now = self.now()
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO derived_copies "
+                "(channel, kind, copy_sha256, original_sha256, rel, made_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(channel, kind, copy, orig, rel, now) for rel, orig, copy in copies],
+            )
+
+    def derived_copies(self, channel: str, kind: str) -> dict[str, frozenset[str]]:
+        """original sha256 -> the copy sha256s made from it for `channel`."""
+        out: dict[str, set[str]] = {}
+        try:
+            rows = self.conn.execute(
+                "SELECT original_sha256, copy_sha256 FROM derived_copies "
+                "WHERE channel = ? AND kind = ?",
+                (channel, kind),
+            ).fetchall()
+        except sqlite3.OperationalError:  # an older database opened read-only: none made
+            rows = []
+        for orig, copy in rows:
+            out.setdefault(orig, set()).add(copy)
+        return {k: frozenset(v) for k, v in out.items()}

@@ -1,7 +1,8 @@
 """`fotopoort verify OUT`: the last check before an upload script runs.
 
 Every file under OUT/<channel>/allowed/ is hashed again and must be content whose sha256
-fotopoort decided `allowed` for that channel under the current consent snapshot.
+fotopoort decided `allowed` for that channel under the current consent snapshot, or a copy
+fotopoort made from such content (metadata stripped), recorded by its own sha256.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from .channels import Channel
 from .decide import Verdict
+from .derived import STRIPPED
 from .scan import readable, sha256_file
 from .store import Store
 
@@ -35,6 +37,9 @@ def verify(store: Store, out: Path, channels: Sequence[Channel]) -> VerifyRun:
     for channel in channels:
         folder = out / channel.value / Verdict.ALLOWED.value
         decided = store.decided_contents(channel.value)
+        for original, copies in store.derived_copies(channel.value, STRIPPED).items():
+            for copy in copies:  # a stripped copy counts as the content it was made from
+                decided.setdefault(copy, set()).update(decided.get(original, set()))
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_dir() and not path.is_symlink():
                 continue
