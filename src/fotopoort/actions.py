@@ -52,9 +52,11 @@ from .scan import (
     find_photos,
     readable,
     scan,
+    sha256_file,
 )
 from .store import (
     DecisionRecord,
+    DerivedCopy,
     ImportOutcome,
     PreviousDecision,
     PurgeOutcome,
@@ -809,6 +811,36 @@ def review_approve(
     fingerprint = consent_fingerprint(analysis, snapshot, channel, group)
     store.add_approval(sha, Approval(channel, by, note, fingerprint), group)
     return _redecide(policy, store, rows, by, note)
+
+
+def redacted_copy(store: Store, path: Path, channel: Channel) -> DerivedCopy | None:
+    """The redacted copy `path` is (sort --redact made it for `channel`), or None."""
+    if not path.is_file():
+        return None
+    sha = sha256_file(path)
+    return store.derived_copy(channel.value, REDACTED, sha) if sha else None
+
+
+def approve_redacted(
+    store: Store, path: Path, copy: DerivedCopy, channel: Channel, by: str, note: str
+) -> DerivedCopy:
+    """A person confirms the redacted copy at `path` may go out on `channel`: only the copy
+    the last sort made from its photo under the current consent export, of a photo that is
+    still not allowed itself."""
+    current = store.require_snapshot().id
+    if not copy.latest:
+        raise UsageError(
+            f"{path}: an older redacted copy of its photo: sort --redact again, look at the new one"
+        )
+    if copy.snapshot_id != current:
+        raise UsageError(
+            f"{path}: made under an older consent export: run sort --redact and look again"
+        )
+    decided = store.decided_contents(channel.value).get(copy.original_sha256, set())
+    if (Verdict.ALLOWED.value, current) in decided:
+        raise UsageError(f"{path}: its photo is allowed for {channel} as it is")
+    store.approve_copy(channel.value, copy, by, note)
+    return copy
 
 
 def audit(

@@ -1109,11 +1109,23 @@ def review_approve(
 ) -> None:
     """Confirm that a photo in review may go out on CHANNEL although a face is not identified
     (an adult, say, or a face nobody could recognise). Void when the photo changes, or when a
-    consent of a child identified in it changes. A blocked photo cannot be approved."""
+    consent of a child identified in it changes. A blocked photo cannot be approved.
+
+    PHOTO may also be a redacted copy (OUT/<channel>/redacted/..., from sort --redact): you
+    confirm that nobody without consent can be recognised in it (clothes, hair, context). The
+    audit trail records the copy's own sha256."""
     env = _env(ctx)
     policy = _policy(env)
     ch = policy.require_channel(channel)
     with _store(env, policy) as store:
+        copy = actions.redacted_copy(store, photo, ch)
+        if copy is not None:
+            actions.approve_redacted(store, photo, copy, ch, _by(by), note)
+            env.out.print(
+                f"{photo}: redacted copy approved for {ch.value} (sha256 {copy.copy_sha256})",
+                markup=False,
+            )
+            return
         items = actions.review_approve(policy, store, photo, ch, group, _by(by), note)
     _render_redecided(env, items)
 

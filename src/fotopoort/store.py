@@ -151,7 +151,18 @@ CREATE TABLE IF NOT EXISTS derived_copies (
     original_sha256 TEXT NOT NULL,
     rel TEXT NOT NULL,
     made_at TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL,
     PRIMARY KEY (channel, kind, copy_sha256, original_sha256)
+);
+CREATE TABLE IF NOT EXISTS copy_approvals (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    copy_sha256 TEXT NOT NULL,
+    original_sha256 TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    note TEXT NOT NULL,
+    at TEXT NOT NULL
 );
 """
 
@@ -227,6 +238,15 @@ def _require_current(conn: sqlite3.Connection) -> None:
             "upgraded here, because it is read-only: run any fotopoort command once where it "
             "can be written"
         )
+
+
+@dataclass(frozen=True)
+class DerivedCopy:
+    copy_sha256: str
+    original_sha256: str
+    rel: str
+    snapshot_id: int  # the consent snapshot it was made under
+    latest: bool  # the last copy made from its original for the channel
 
 
 @dataclass(frozen=True)
@@ -1044,15 +1064,60 @@ class Store:
     def record_derived_copies(
         self, channel: str, kind: str, copies: Sequence[tuple[str, str, str]]
     ) -> None:
-        """(rel, original sha256, copy sha256) of copies made for `channel`."""
-        now = self.now()
+        """(rel, original sha256, copy sha256) of copies made for `channel` under the current
+        snapshot."""
+        now, snapshot = self.now(), self.require_snapshot().id
         with self.transaction():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO derived_copies "
-                "(channel, kind, copy_sha256, original_sha256, rel, made_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(channel, kind, copy, orig, rel, now) for rel, orig, copy in copies],
+                "(channel, kind, copy_sha256, original_sha256, rel, made_at, snapshot_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(channel, kind, copy, orig, rel, now, snapshot) for rel, orig, copy in copies],
             )
+
+    def derived_copy(self, channel: str, kind: str, copy_sha256: str) -> DerivedCopy | None:
+        """The copy with this content made for `channel`, the latest made from its original."""
+        row = self.conn.execute(
+            "SELECT original_sha256, rel, snapshot_id, made_at FROM derived_copies "
+            "WHERE channel = ? AND kind = ? AND copy_sha256 = ? ORDER BY made_at DESC LIMIT 1",
+            (channel, kind, copy_sha256),
+        ).fetchone()
+        if row is None:
+            return None
+        latest = self.conn.execute(
+            "SELECT copy_sha256 FROM derived_copies WHERE channel = ? AND kind = ? "
+            "AND original_sha256 = ? ORDER BY made_at DESC, rowid DESC LIMIT 1",
+            (channel, kind, row[0]),
+        ).fetchone()
+        return DerivedCopy(copy_sha256, row[0], row[1], int(row[2]), latest[0] == copy_sha256)
+
+    def approve_copy(self, channel: str, copy: DerivedCopy, by: str, note: str) -> None:
+        """A person confirms a redacted copy may go out on `channel`: recorded, and in the
+        audit trail with the copy's own sha256."""
+        now = self.now()
+        snapshot = self.require_snapshot()
+        entry = {
+            "tool_version": __version__,
+            "action": "review-approve-redacted",
+            "actor": by,
+            "photo_sha256": copy.copy_sha256,
+            "path": copy.rel,
+            "channel": channel,
+            "grp": None,
+            "decision": "allowed",
+            "reasons": "[]",
+            "faces": "[]",
+            "snapshot_sha256": snapshot.snapshot.sha256,
+            "thresholds": "{}",
+            "note": f"redacted copy of {copy.original_sha256}" + (f": {note}" if note else ""),
+        }
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO copy_approvals (channel, copy_sha256, original_sha256, snapshot_id, "
+                "by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (channel, copy.copy_sha256, copy.original_sha256, snapshot.id, by, note, now),
+            )
+            self._append_audit(entry, now)
 
     def derived_copies(self, channel: str, kind: str) -> dict[str, frozenset[str]]:
         """original sha256 -> the copy sha256s made from it for `channel`."""
