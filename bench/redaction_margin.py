@@ -36,13 +36,18 @@ SIDE_FACTOR = 1.3  # head breadth with ears and hair, x the jaw landmarks' width
 MAX_SIDE = 1600
 
 
-def measure(path: Path) -> list[tuple[float, float, float, float]]:
+def measure(path: Path, detector: str) -> list[tuple[float, float, float, float]]:
     import face_recognition
+
+    from fotopoort.faces import DlibEngine
 
     im = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
     im.thumbnail((MAX_SIDE, MAX_SIDE))
     pixels = np.asarray(im)
-    boxes = face_recognition.face_locations(pixels, number_of_times_to_upsample=1)
+    if detector == "yunet":  # boxes in HOG's convention, placed from YuNet's landmarks
+        boxes = DlibEngine().find_faces_yunet(pixels, score_threshold=0.7)
+    else:
+        boxes = face_recognition.face_locations(pixels, number_of_times_to_upsample=1)
     marks = face_recognition.face_landmarks(pixels, boxes, model="large")
     out = []
     for (top, right, bottom, left), m in zip(boxes, marks, strict=True):
@@ -68,6 +73,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faces", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=0, help="at most this many photos")
+    parser.add_argument("--detector", choices=("yunet", "hog"), default="yunet")
     args = parser.parse_args()
     with (args.faces / "labels.csv").open(encoding="utf-8") as fh:
         paths = [args.faces / row["path"] for row in csv.DictReader(fh)]
@@ -76,7 +82,7 @@ def main() -> int:
     rows: list[tuple[float, float, float, float]] = []
     for path in paths:
         try:
-            rows.extend(measure(path))
+            rows.extend(measure(path, args.detector))
         except OSError as exc:
             print(f"skipped {path}: {exc}", file=sys.stderr)
     if not rows:
@@ -84,7 +90,9 @@ def main() -> int:
         return 2
     data = np.array(rows)
     names = ("top", "bottom", "left", "right")
-    print(f"{len(paths)} photos, {len(rows)} faces; extent beyond the HOG box, x box size")
+    print(
+        f"{len(paths)} photos, {len(rows)} faces; extent beyond the {args.detector} box, x box size"
+    )
     print(
         f"{'side':8}{'p50':>8}{'p90':>8}{'p95':>8}{'p99':>8}{'max':>8}{'margin':>8}{'covered':>9}"
     )

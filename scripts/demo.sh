@@ -22,8 +22,8 @@ run consents show
 step "3. Enrol the children whose parents allowed face recognition"
 run enroll "$demo/referentiefotos"
 run enrolled
-step "4. Sort the camp folder per channel (copies in $work/demo-out)"
-run sort "$demo/kamp" --out demo-out || test $? -eq 1   # 1: some photos are not allowed
+step "4. Sort the camp folder per channel (copies in $work/demo-out; redacted copies too)"
+run sort "$demo/kamp" --out demo-out --redact || test $? -eq 1   # 1: some photos are not allowed
 "$here/${VENV:-.venv}/bin/python" "$here/scripts/compare_expected.py" demo-out/report.json "$demo/expected.csv"
 step "4b. Videos: made now from the camp photos, decided per track (copies in $work/demo-out-video)"
 "$here/${VENV:-.venv}/bin/python" "$here/scripts/make_demo_video.py" "$demo" video
