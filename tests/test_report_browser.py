@@ -139,7 +139,12 @@ def test_the_demo_report_in_the_browser(real_cli: Cli, shared: Path, tmp_path: P
     assert len(shown) >= 12 and "k10_afgebroken.jpg" not in shown  # a broken file: no preview
     k03 = cards["k03_daan_fatima.jpg"]
     labels = [g.find_all("text")[0].text for g in k03.find_all("g", "face")]
-    assert labels == ["1 Daan", "2 Fatima"]
+    # YuNet also finds the people in the background: unknown ("?"), boxed like the others
+    assert sorted(label.split(" ", 1)[1] for label in labels if "?" not in label) == [
+        "Daan",
+        "Fatima",
+    ]
+    assert all(label.split(" ", 1)[1] in ("Daan", "Fatima", "?") for label in labels)
     doc = rendered(tmp_path, target, "channel=website&show=blocked")
     assert doc.find("output").text == "8 of 14 photos shown for website"
     pixels = screenshot(tmp_path, target, "1200,1600", "channel=website")

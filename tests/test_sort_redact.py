@@ -5,6 +5,7 @@ sha256."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +167,21 @@ def test_approving_an_outdated_redacted_copy_is_refused(
     assert_filled(new, face_box(300))
     old = school("review", "approve", keep, "-c", "website", "--by", "x")
     assert old.exit_code == 2 and "older redacted copy" in old.output
+
+
+def test_a_file_name_that_is_not_utf8_is_redacted_and_shown_with_escapes(
+    school: Cli, tmp_path: Path
+) -> None:
+    root = tmp_path / "kamp"
+    odd = root / os.fsdecode(b"caf\xe9.png")
+    make_photo(odd, [(COLOURS[DAAN], 10), (COLOURS[NOAH], 300)], size=SIZE)
+    out = tmp_path / "out"
+    assert school("sort", root, "--out", out, "--redact", "-c", "website").exit_code == 1
+    copy = out / "website" / "redacted" / odd.name
+    assert_filled(pixels(copy), face_box(300))
+    assert entries(out, "website")["caf\\xe9.png"]["redacted"]["path"] == (  # type: ignore[index]
+        "website/redacted/caf\\xe9.png"
+    )
+    assert "caf\\xe9.png" in (out / "report.html").read_text(encoding="utf-8")
+    ok = school("review", "approve", copy, "-c", "website", "--by", "juf")
+    assert ok.exit_code == 0, ok.output

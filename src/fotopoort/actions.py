@@ -435,7 +435,7 @@ def sort(
         store.record_derived_copies(
             channel.value,
             STRIPPED,
-            [(m.rel, m.original_sha256, m.copy_sha256) for m in stripping.made],
+            [(readable(m.rel), m.original_sha256, m.copy_sha256) for m in stripping.made],
         )
     redacted: dict[Channel, tuple[list[MadeCopy], dict[str, str]]] = {}
     for channel, items in results.items() if redact else ():
@@ -445,7 +445,7 @@ def sort(
         store.record_derived_copies(
             channel.value,
             REDACTED,
-            [(m.rel, m.original_sha256, m.copy_sha256) for m in redacted[channel][0]],
+            [(readable(m.rel), m.original_sha256, m.copy_sha256) for m in redacted[channel][0]],
         )
     clear_temp(out)
     changed = [

@@ -33,7 +33,7 @@ from .decide import ReasonCode, Verdict
 from .errors import ExitCode, FotopoortError, UsageError, environment_problem
 from .faces import DlibEngine
 from .output import check_document, reasons_json, summary
-from .scan import EngineFactory
+from .scan import EngineFactory, readable
 from .store import Store, exclusive_run
 from .text import clean, csv_cell
 from .verify import verify as verify_out
@@ -1122,7 +1122,8 @@ def review_approve(
         if copy is not None:
             actions.approve_redacted(store, photo, copy, ch, _by(by), note)
             env.out.print(
-                f"{photo}: redacted copy approved for {ch.value} (sha256 {copy.copy_sha256})",
+                f"{readable(str(photo))}: redacted copy approved for {ch.value} "
+                f"(sha256 {copy.copy_sha256})",
                 markup=False,
             )
             return

@@ -9,6 +9,7 @@ from ..channels import Channel
 from ..consents import ConsentSnapshot
 from ..decide import Decision
 from ..output import Checked
+from ..scan import readable
 from .model import Report, ReportPhoto, report_photo
 from .thumbnails import Thumbnail, from_bytes
 
@@ -39,7 +40,7 @@ def build_report(
     for rel, item in order.items():
         photos.append(
             report_photo(
-                rel,
+                readable(rel),  # a name that is not UTF-8: shown with \xNN escapes
                 item.analysis,
                 decisions[rel],
                 first_names,
