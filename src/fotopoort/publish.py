@@ -24,6 +24,7 @@ from .derived import Changed, MadeCopy, Stripping, write_derived
 from .output import Checked
 from .sanitize import MetadataError
 from .scan import outside_root, sha256_file
+from .video import is_video
 
 TMP_DIR = ".fotopoort-tmp"  # in OUT, so a rename into place never crosses file systems
 CHANGED = "changed while it was checked (not copied; run again)"
@@ -100,6 +101,8 @@ def _place_stripped(out: Path, item: Checked, dst: Path, stripping: Stripping) -
     """None when the stripped copy is in place; otherwise why it is not."""
     sha = item.photo.sha256
     assert sha is not None
+    if _video(item.photo.photo.path):  # not rebuilt yet: copied as it is (docs/cli.md)
+        return None if copy_verified(out, item.photo.photo.path, dst, sha) else CHANGED
     known = stripping.known.get(sha, frozenset())
     try:
         copy_sha = write_derived(
@@ -111,6 +114,14 @@ def _place_stripped(out: Path, item: Checked, dst: Path, stripping: Stripping) -
         return f"{METADATA}: {exc} (not copied)"
     stripping.made.append(MadeCopy(item.photo.photo.rel, sha, copy_sha))
     return None
+
+
+def _video(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return is_video(fh.read(16), path.suffix)
+    except OSError:
+        return False  # the copy reports why it cannot be read
 
 
 def _own_copy(dst: Path) -> bool:
