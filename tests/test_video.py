@@ -184,6 +184,13 @@ def test_sort_copies_the_decided_video_bytes(school: Cli, tmp_path: Path) -> Non
     shutil.copy(film, src / "daan-kopie.mov")  # found by name too
     out = tmp_path / "out"
     result = school("sort", src, "--out", out)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # website and school: see below
     for name in ("daan.mp4", "daan-kopie.mov"):
-        assert (out / "website" / "allowed" / name).read_bytes() == film.read_bytes()
+        assert (out / "portfolio" / "allowed" / name).read_bytes() == film.read_bytes()
+        # channels that leave the school get no copy with the video's metadata (GPS, camera)
+        for channel in ("website", "school"):
+            assert not (out / channel / "allowed" / name).exists()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    website = next(d for d in report["channels"] if d["channel"] == "website")
+    reasons = {p["path"]: p["reasons"] for p in website["photos"]}
+    assert "metadata cannot be removed: a video" in reasons["daan.mp4"][0]["message"]

@@ -101,8 +101,15 @@ def _place_stripped(out: Path, item: Checked, dst: Path, stripping: Stripping) -
     """None when the stripped copy is in place; otherwise why it is not."""
     sha = item.photo.sha256
     assert sha is not None
-    if _video(item.photo.photo.path):  # not rebuilt yet: copied as it is (docs/cli.md)
-        return None if copy_verified(out, item.photo.photo.path, dst, sha) else CHANGED
+    if _video(item.photo.photo.path):
+        # A video's container can hold the place it was filmed (GPS), the camera and its owner,
+        # and fotopoort cannot rebuild a video without them yet: like any copy that cannot be
+        # made clean, it is not written (docs/cli.md: switch strip_metadata off per channel to
+        # publish videos as recorded, knowingly).
+        return (
+            f"{METADATA}: a video cannot be rebuilt without its metadata yet; "
+            "strip_metadata in consents.yaml (not copied)"
+        )
     known = stripping.known.get(sha, frozenset())
     try:
         copy_sha = write_derived(
