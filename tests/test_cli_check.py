@@ -96,7 +96,8 @@ def test_json_schema_is_stable(school: Cli, tmp_path: Path) -> None:
     assert len(doc["snapshot"]["sha256"]) == 64
     assert set(doc["summary"]) == {"allowed", "blocked", "review"}
     for photo in doc["photos"]:
-        assert set(photo) == {"path", "decision", "reasons", "faces"}
+        assert set(photo) == {"path", "root", "decision", "reasons", "faces"}
+        assert photo["root"] == str(root.resolve())
         assert photo["decision"] in {"allowed", "blocked", "review"}
         assert "\\" not in photo["path"] and not photo["path"].startswith("/")
         for reason in photo["reasons"]:
@@ -114,6 +115,18 @@ def test_json_schema_is_stable(school: Cli, tmp_path: Path) -> None:
         "message": "face 2: Fatima (0100487): no consent for website",
     }
     assert fatima["faces"][1]["child"] == FATIMA and fatima["faces"][1]["status"] == "identified"
+
+
+def test_json_names_the_path_each_photo_was_found_under(school: Cli, tmp_path: Path) -> None:
+    kamp, musical = tmp_path / "kamp", tmp_path / "musical"
+    make_photo(kamp / "daan.png", [(COLOURS[DAAN], 10)])
+    make_photo(musical / "daan.png", [(COLOURS[FATIMA], 10)])
+    doc = json.loads(school("check", kamp, musical, "-c", "website", "--json").stdout)
+    entries = {(p["root"], p["path"]): p["decision"] for p in doc["photos"]}
+    assert entries == {
+        (str(kamp.resolve()), "daan.png"): "allowed",
+        (str(musical.resolve()), "daan.png"): "blocked",  # Fatima: no website consent
+    }
 
 
 def test_human_output_names_child_and_reason(school: Cli, tmp_path: Path) -> None:

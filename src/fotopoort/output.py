@@ -18,7 +18,7 @@ from typing import Any
 from .channels import Channel
 from .decide import Decision, FaceResult, FaceStatus, PhotoAnalysis, Reason, Verdict
 from .errors import UsageError
-from .scan import CheckedPhoto
+from .scan import CheckedPhoto, readable
 from .store import StoredSnapshot
 
 JSON_SCHEMA_VERSION = 1
@@ -81,6 +81,8 @@ def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
 def _photo_entry(item: Checked) -> dict[str, Any]:
     return {
         "path": item.photo.photo.shown,
+        # the PATH it was found under: with several PATHs, `path` alone can name two photos
+        "root": readable(str(item.photo.photo.root)) if item.photo.photo.root else None,
         "decision": item.decision.verdict.value,
         "reasons": reasons_json(item.decision.reasons),
         "faces": photo_faces(item.analysis),
