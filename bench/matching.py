@@ -22,7 +22,9 @@ Run: make bench-matching, or .venv/bin/python bench/matching.py --faces ../share
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import random
 import sys
 import time
@@ -36,7 +38,12 @@ from typing import Any
 import numpy as np
 
 from _school import age_category, read_csv  # bench/ helpers shared with safety.py
-from fotopoort.config import DEFAULT_DETECTION, DEFAULT_MAX_PIXELS, DEFAULT_THRESHOLDS
+from fotopoort.config import (
+    DEFAULT_DETECTION,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_THRESHOLDS,
+    load_policy,
+)
 from fotopoort.errors import ImageError
 from fotopoort.faces import DetectedFace, DetectionSettings, DlibEngine, analyze
 from fotopoort.images import LoadedImage, load_image
@@ -50,6 +57,7 @@ PAIR_TOLERANCES = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
 ID_TOLERANCES = (0.35, 0.40, 0.45, 0.48, 0.50, 0.55, 0.60)
 MARGINS = (0.0, 0.05, 0.10, 0.15, 0.20, 0.25)
 LIBRARY_DEFAULT = (0.60, 0.0)  # face_recognition's compare_faces default, no margin
+PRODUCT_RULE = DEFAULT_THRESHOLDS
 PRODUCT_DEFAULT = (DEFAULT_THRESHOLDS.tolerance, DEFAULT_THRESHOLDS.margin)  # consents.yaml
 REAL = ("adult", "minor")  # the categories of real (not synthetic) faces
 CATEGORIES = ("adult", "minor", "synthetic_child")
@@ -147,14 +155,71 @@ def encode_photo(job: tuple[str, str]) -> Encoded:
     return Encoded(path, largest.encoding, len(faces), largest.size_px, central is largest)
 
 
-def encode_all(faces_dir: Path, paths: Sequence[str], workers: int) -> dict[str, Encoded]:
-    jobs = [(str(faces_dir), p) for p in paths]
-    out: dict[str, Encoded] = {}
+def cache_file(cache_dir: Path) -> Path:
+    """One cache file per engine, detection settings and image limit: a change to any of them
+    (e.g. another detector in consents.yaml) encodes again instead of reusing stale numbers."""
+    key = f"{DlibEngine.name}|{DETECTION.cache_key()}|max_pixels={MAX_PIXELS}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_dir / f"encodings-{digest}.pkl"
+
+
+def use_config(path: Path | None) -> None:
+    """Detection settings and thresholds from a consents.yaml instead of the defaults, so the
+    benchmark measures what a school (or a new default detector) actually runs."""
+    global DETECTION, MAX_PIXELS, PRODUCT_RULE
+    if path is None:
+        return
+    policy = load_policy(path)
+    DETECTION = replace(policy.detection, min_face_px=0)
+    MAX_PIXELS = policy.max_pixels
+    PRODUCT_RULE = policy.thresholds
+
+
+def _stamp(faces_dir: Path, path: str) -> tuple[int, int]:
+    st = (faces_dir / path).stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def load_cache(cache: Path | None, faces_dir: Path) -> dict[str, Encoded]:
+    """Cached encodings whose photo is unchanged (same size and mtime)."""
+    if cache is None or not cache.is_file():
+        return {}
+    with cache.open("rb") as fh:
+        stored: dict[str, tuple[tuple[int, int], Encoded]] = pickle.load(fh)  # our own file
+    out = {}
+    for path, (stamp, enc) in stored.items():
+        if (faces_dir / path).is_file() and _stamp(faces_dir, path) == stamp:
+            out[path] = enc
+    return out
+
+
+def save_cache(cache: Path | None, faces_dir: Path, encoded: Mapping[str, Encoded]) -> None:
+    if cache is None:
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    stored = {p: (_stamp(faces_dir, p), e) for p, e in encoded.items()}
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(stored, fh)
+    tmp.replace(cache)
+
+
+def encode_all(
+    faces_dir: Path, paths: Sequence[str], workers: int, cache_dir: Path | None = None
+) -> dict[str, Encoded]:
+    cache = cache_file(cache_dir) if cache_dir is not None else None
+    cached = load_cache(cache, faces_dir)
+    out: dict[str, Encoded] = {p: cached[p] for p in paths if p in cached}
+    jobs = [(str(faces_dir), p) for p in paths if p not in out]
+    print(f"encodings: {len(out)} from {cache}, {len(jobs)} to compute", file=sys.stderr)
+    if not jobs:
+        return out
     with Pool(workers) as pool:
         for i, enc in enumerate(pool.imap_unordered(encode_photo, jobs), start=1):
             out[enc.path] = enc
             note = "no face" if enc.encoding is None else f"{enc.n_faces} face(s)"
             print(f"[{i:3d}/{len(jobs)}] {enc.path}: {note}", file=sys.stderr, flush=True)
+    save_cache(cache, faces_dir, out)
     return out
 
 
@@ -713,6 +778,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "recommendation is",
     )
     parser.add_argument("--workers", type=int, default=2, help="encoding processes")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="take the detection settings and thresholds from this consents.yaml "
+        "(default: the product's defaults)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("bench-work/matching"),
+        help="folder for cached encodings (keyed by engine and detection settings)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="encode every photo again")
     return parser.parse_args(argv)
 
 
@@ -821,7 +899,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     start = time.monotonic()
     photos = load_photos(args.faces)
-    encoded = encode_all(args.faces, [p.path for p in photos], args.workers)
+    use_config(args.config)
+    cache = None if args.no_cache else args.cache
+    encoded = encode_all(args.faces, [p.path for p in photos], args.workers, cache)
     encodings = {p: e.encoding for p, e in encoded.items() if e.encoding is not None}
     usable = [p for p in photos if p.path in encodings]
     report = Report(str(args.faces), args.rounds, args.seed, args.extra_seeds)

@@ -81,7 +81,9 @@ def enrol(cli: Cli, *children: str) -> None:
     """Reference encodings as `enroll` would store them (dummy vectors: no face engine here)."""
     with store_of(cli) as store:
         for i, child in enumerate(children):
-            store.add_reference(child, f"sha-of-{child}", f"{child}.jpg", np.full(128, i / 10))
+            for n in (1, 2):  # a child with one reference is never identified
+                enc = np.full(128, i / 10)
+                store.add_reference(child, f"sha{n}-of-{child}", f"{child}{n}.jpg", enc)
 
 
 def enrolled(cli: Cli) -> list[str]:

@@ -126,7 +126,10 @@ def stored_encodings(cli: Cli) -> dict[str, list[np.ndarray]]:
 
 def cached_results_naming(cli: Cli, child: str) -> int:
     results = [json.loads(r[0]) for r in query(cli, "SELECT result FROM analyses")]
-    return sum(any(f.get("child") == child for f in r["faces"]) for r in results)
+    return sum(
+        any(child in (f.get("child"), (f.get("note") or {}).get("nearest")) for f in r["faces"])
+        for r in results
+    )
 
 
 def database_dump(cli: Cli) -> str:

@@ -466,7 +466,8 @@ class Blank:
 def blank(shared: Path, tmp_path: Path) -> Blank:
     header, _ = read_export(demo(shared, SEPTEMBER))
     for kid in KIDS:
-        make_photo(tmp_path / "refs" / kid / "ref.png", [(COLOURS[kid], 10)], face_px=100)
+        for i, x in enumerate((10, 20)):  # two references: one is never enough to identify
+            make_photo(tmp_path / "refs" / kid / f"ref{i}.png", [(COLOURS[kid], x)], face_px=100)
     Store(tmp_path / "empty.db").close()
     return Blank(header, tmp_path / "refs", tmp_path / "empty.db")
 

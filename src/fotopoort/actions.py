@@ -293,7 +293,7 @@ def _record(
                 faces=photo_faces(item.analysis),
                 snapshot_id=snapshot.id,
                 snapshot_sha256=snapshot.snapshot.sha256,
-                thresholds={"tolerance": t.tolerance, "margin": t.margin},
+                thresholds=t.as_dict(),
                 action=action,
                 actor=actor,
                 note=note,

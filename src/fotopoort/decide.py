@@ -53,6 +53,17 @@ NEEDS_REVIEW = frozenset(
 
 
 @dataclass(frozen=True)
+class MatchNote:
+    """Why a face was not identified (fotopoort.matching.MatchWhy), and its nearest child."""
+
+    why: str
+    nearest: str | None
+    distance: float | None  # to the nearest reference of `nearest`
+    reach: float | None  # to the furthest reference of `nearest`
+    radius: float | None  # `nearest`'s range; None when it has too few references
+
+
+@dataclass(frozen=True)
 class FaceResult:
     """One face found in a checked photo. Never holds an encoding."""
 
@@ -66,6 +77,7 @@ class FaceResult:
     start: float | None = None
     end: float | None = None
     frame: float | None = None
+    note: MatchNote | None = None  # set when the matcher did not identify the face
 
 
 @dataclass(frozen=True)
@@ -167,14 +179,20 @@ def _face_reason(
             face=index,
         )
     if face.status is FaceStatus.UNKNOWN or face.child is None:
-        return Reason(ReasonCode.UNKNOWN_FACE, f"{where}: unknown face", face=index)
+        why = _not_identified(face.note, consents)
+        return Reason(ReasonCode.UNKNOWN_FACE, f"{where}: unknown face{why}", face=index)
     if face.status is FaceStatus.AMBIGUOUS:
-        return Reason(
-            ReasonCode.AMBIGUOUS_FACE,
-            f"{where}: could be several children (nearest "
-            f"{child_label(face.child, consents)}, distance {face.distance:.2f})",
-            face=index,
-        )
+        if face.note is not None and face.note.why == "lookalike":
+            text = (
+                f"{where}: looks like {child_label(face.child, consents)} "
+                f"({face.distance:.2f}), but that child has an enrolled look-alike"
+            )
+        else:
+            text = (
+                f"{where}: could be several children (nearest "
+                f"{child_label(face.child, consents)}, distance {face.distance:.2f})"
+            )
+        return Reason(ReasonCode.AMBIGUOUS_FACE, text, face=index)
     child = consents.children.get(face.child)
     needed = required_channel(child, channel, group)
     label = child_label(face.child, consents)
@@ -201,6 +219,23 @@ def _face_reason(
         child=face.child,
         face=index,
     )
+
+
+def _not_identified(note: MatchNote | None, consents: ConsentSnapshot) -> str:
+    """': closest to Daan (0100231) (0.41), but outside the range of its references (0.33)'."""
+    if note is None or note.nearest is None or note.distance is None:
+        return ""
+    closest = f": closest to {child_label(note.nearest, consents)} ({note.distance:.2f})"
+    if note.why == "few_references":
+        return f"{closest}, but that child has too few reference photos to be recognised"
+    if note.why == "outside_range" and note.radius is not None and note.reach is not None:
+        return (
+            f"{closest}, but outside the range of that child's references "
+            f"({note.reach:.2f} > {note.radius:.2f})"
+        )
+    if note.why == "beyond_tolerance":
+        return f"{closest}, beyond the tolerance"
+    return closest
 
 
 # --- human review ------------------------------------------------------------------------------

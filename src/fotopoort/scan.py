@@ -11,12 +11,12 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import faults
-from .decide import FaceResult, FaceStatus, PhotoAnalysis
+from .decide import FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from .errors import ImageError, UsageError
 from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, analyze
 from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, load_image, media_kind
@@ -159,7 +159,13 @@ def identify_faces(
         }[match.status]
         child = match.child if status is not FaceStatus.UNKNOWN else None
         distance = match.distance if child is not None else None
-        out.append(FaceResult(face.box, status, child, distance, face.size_px))
+        # why it was not identified, and as whom it nearly was: the reason a person reads
+        note = (
+            None
+            if match.why is None
+            else MatchNote(match.why.value, match.child, match.distance, match.reach, match.radius)
+        )
+        out.append(FaceResult(face.box, status, child, distance, face.size_px, note=note))
     return _no_child_twice(out)
 
 
@@ -211,6 +217,7 @@ def analysis_to_json(analysis: PhotoAnalysis) -> dict[str, Any]:
                     if f.start is not None
                     else {}
                 ),
+                **({"note": asdict(f.note)} if f.note is not None else {}),
             }
             for f in analysis.faces
         ],
@@ -233,6 +240,7 @@ def analysis_from_json(data: dict[str, Any]) -> PhotoAnalysis:
             f.get("start"),
             f.get("end"),
             f.get("frame"),
+            MatchNote(**f["note"]) if f.get("note") else None,
         )
         for f in data["faces"]
     )
@@ -305,11 +313,11 @@ def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | Non
 
 
 def settings_key(engine: FaceEngine, settings: ScanSettings, store: Store) -> str:
-    t = settings.thresholds
+    rule = "|".join(f"{k}={v}" for k, v in settings.thresholds.as_dict().items())
     return (
         f"{engine.name}|{settings.detection.cache_key()}|max_pixels={settings.max_pixels}"
-        f"|tolerance={t.tolerance}|margin={t.margin}|gallery={store.gallery_version()}"
         f"|video={settings.video.cache_key()}"
+        f"|{rule}|gallery={store.gallery_version()}"
     )
 
 

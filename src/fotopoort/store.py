@@ -650,8 +650,8 @@ class Store:
         # cached analyses that name the child (identities and distances, not encodings)
         self.conn.execute(
             "DELETE FROM analyses WHERE EXISTS (SELECT 1 FROM json_each(result, '$.faces') "
-            "WHERE json_extract(value, '$.child') = ?)",
-            (child,),
+            "WHERE json_extract(value, '$.child') = ? OR json_extract(value, '$.note.nearest') = ?)",
+            (child, child),
         )
         return int(n)
 
