@@ -161,18 +161,29 @@ class Gallery:
         return sorted(
             (p.child, p.nearest_other, p.nearest_other_distance)
             for p in self.profiles.values()
-            if p.lookalike(t) and p.nearest_other is not None and p.nearest_other_distance is not None
+            if p.lookalike(t)
+            and p.nearest_other is not None
+            and p.nearest_other_distance is not None
         )
 
 
 def identify(encoding: Encoding, gallery: Gallery, thresholds: Thresholds) -> Match:
-    per_child = gallery.reference_distances(encoding)
+    return identify_distances(gallery.reference_distances(encoding), gallery, thresholds)
+
+
+def identify_distances(
+    per_child: Mapping[str, npt.NDArray[np.float64]], gallery: Gallery, thresholds: Thresholds
+) -> Match:
+    """`identify` from `gallery.reference_distances(encoding)` (computed once, e.g. for many
+    thresholds in the benchmark)."""
     if not per_child:
         return Match(MatchStatus.UNKNOWN, None, None, why=MatchWhy.NO_GALLERY)
     ranked = sorted(per_child.items(), key=lambda kv: (float(kv[1].min()), kv[0]))
     best, refs = ranked[0]
     best_d, reach = float(refs.min()), float(refs.max())
-    second, second_d = (ranked[1][0], float(ranked[1][1].min())) if len(ranked) > 1 else (None, None)
+    second, second_d = (
+        (ranked[1][0], float(ranked[1][1].min())) if len(ranked) > 1 else (None, None)
+    )
     profile = gallery.profiles[best]
     radius = profile.radius(thresholds)
 
