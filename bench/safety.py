@@ -34,7 +34,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ from _school import (
     write_export,
     write_references,
 )
+from fotopoort.calibrate import write_thresholds
+from fotopoort.config import DEFAULT_THRESHOLDS
 
 DEFAULT_SEED = 20261129
 DECISIONS = ("allowed", "blocked", "review")
@@ -149,11 +152,22 @@ def fresh_work_dir(work: Path) -> None:
     (work / MARKER).write_text("made by bench/safety.py; wiped on every run\n", "utf-8")
 
 
-def write_policy(work: Path) -> dict[str, Any]:
-    """consents.yaml: the product's template unchanged (it maps the demo school's labels)."""
+def write_policy(work: Path, matching: Sequence[str] = ()) -> dict[str, Any]:
+    """consents.yaml: the product's template (it maps the demo school's labels), with the
+    matching values given as KEY=VALUE (to measure another rule) set in it."""
     template = resources.files("fotopoort").joinpath("template.yaml").read_text("utf-8")
-    (work / "consents.yaml").write_text(template, "utf-8")
-    policy: dict[str, Any] = yaml.safe_load(template)
+    path = work / "consents.yaml"
+    path.write_text(template, "utf-8")
+    if matching:
+        values = {}
+        for item in matching:
+            key, _, value = item.partition("=")
+            if key not in DEFAULT_THRESHOLDS.as_dict() or not value:
+                raise BenchError(f"--matching {item!r}: expected KEY=VALUE with a matching key")
+            values[key] = int(value) if key == "min_references" else float(value)
+        rule = replace(DEFAULT_THRESHOLDS, **values)
+        write_thresholds(path, rule, datetime.now(UTC)).unlink()
+    policy: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
     return policy
 
 
@@ -388,7 +402,7 @@ def print_header(school: School, camp: Sequence[CampPhoto], policy: Mapping[str,
     cats = Counter(p.category for p in pupils)
     settings = {**policy.get("matching", {}), **policy.get("detection", {})}
     shown = ", ".join(f"{k} {v}" for k, v in settings.items())
-    print(f"policy (template.yaml, unchanged): {shown}")
+    print(f"policy (template.yaml, with any --matching values): {shown}")
     print(
         f"pupils: {len(pupils)} ({bio} with biometric consent, {len(pupils) - bio} without; "
         + ", ".join(f"{n} {c}" for c, n in sorted(cats.items()))
@@ -521,6 +535,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(parents, teachers); default %(default)s",
     )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
+    parser.add_argument(
+        "--matching",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="measure another matching rule: set this consents.yaml matching value "
+        "(repeatable), e.g. spread_factor=1.1",
+    )
     return parser.parse_args(argv)
 
 
@@ -631,7 +653,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     args.work = args.work.resolve()
     fresh_work_dir(args.work)
-    policy = write_policy(args.work)
+    policy = write_policy(args.work, args.matching)
     school, camp, refs = build(args)
     built = time.monotonic()
     setup = Setup(args.work, find_fotopoort(), args.jobs)

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +27,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__, actions
+from .calibrate import Calibration, calibrate, enrolment_notes, write_thresholds
 from .channels import CHANNEL_NAMES, Channel
 from .config import Policy, load_policy, resolve_config_path, write_template
 from .decide import ReasonCode, Verdict
@@ -609,6 +610,7 @@ def enroll(
             skipped += 1
             env.out.print(f"skipped  {who}: no usable reference photo", markup=False)
     env.out.print(f"{enrolled} children enrolled, {skipped} skipped", markup=False)
+    _render_enrolment_notes(env, policy)
     if not enrolled:  # a job that did nothing is not a success
         env.err.print(
             f"fotopoort: no child enrolled from {refdir}: "
@@ -621,6 +623,33 @@ def enroll(
             soft_wrap=True,
         )
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
+
+
+def _render_enrolment_notes(env: Env, policy: Policy) -> None:
+    """Children the matching rule will not identify automatically, and why."""
+    with _store(env, policy, write=False) as store:
+        refs = store.reference_encodings()
+        current = store.current_snapshot()
+    names = current.snapshot.children if current else {}
+
+    def who(child: str) -> str:
+        known = names.get(child)
+        return f"{known.first_name} ({child})" if known and known.first_name else child
+
+    t = policy.thresholds
+    for note in enrolment_notes(refs, t):
+        if note.few_references:
+            env.out.print(
+                f"note     {who(note.child)}: fewer than {t.min_references} reference photos; "
+                "not recognised automatically (its photos go to review): add reference photos",
+                markup=False,
+            )
+        if note.lookalike_of is not None:
+            env.out.print(
+                f"note     {who(note.child)} and {who(note.lookalike_of)} look alike to the "
+                "model: faces like theirs go to review (see `fotopoort calibrate`)",
+                markup=False,
+            )
 
 
 @app.command()
@@ -1265,6 +1294,175 @@ def _short_path(path: str) -> str:
         return Path(path).relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path
+
+
+# --- calibrate ----------------------------------------------------------------------------
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Write the recommended thresholds into consents.yaml (the old file is kept "
+            "as a backup beside it).",
+        ),
+    ] = False,
+    max_age: Annotated[
+        int,
+        typer.Option(
+            "--max-age",
+            metavar="DAYS",
+            min=1,
+            help="References enrolled longer ago than this count as old.",
+        ),
+    ] = 365,
+) -> None:
+    """What the matching rule means for this school's own enrolments.
+
+    Per child: how many of its references are recognised with each one left out, its range,
+    the nearest other enrolled child, and whether it is named as another child when it is
+    taken out of the gallery (the "unenrolled sibling" test). Then the look-alike pairs, old
+    references and the thresholds it recommends, with the evidence. Changes nothing unless
+    --write is given.
+    """
+    env = _env(ctx)
+    policy = _policy(env)
+    with _store(env, policy, write=False) as store:
+        refs = store.reference_encodings()
+        dates = store.reference_dates()
+        current = store.current_snapshot()
+        now = datetime.fromisoformat(store.now())
+    if not refs:
+        raise UsageError("nobody is enrolled yet: run `fotopoort enroll` first")
+    result = calibrate(refs, dates, policy.thresholds, now, max_age)
+    names = {c: v.first_name for c, v in (current.snapshot.children if current else {}).items()}
+    backup = None
+    if write and result.changes:
+        backup = write_thresholds(policy.path, result.recommended, now)
+    if as_json:
+        doc = _calibration_json(result, names)
+        doc["written"] = {"backup": str(backup)} if backup else None
+        env.out.print_json(json.dumps(doc, ensure_ascii=False))
+        return
+    _render_calibration(env, result, names)
+    if write:
+        if backup:
+            env.out.print(f"wrote {policy.path} (backup: {backup})", markup=False)
+        else:
+            env.out.print(f"{policy.path} already holds the recommended thresholds", markup=False)
+
+
+def _calibration_json(result: Calibration, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "thresholds": result.thresholds.as_dict(),
+        "recommended": result.recommended.as_dict(),
+        "children": [
+            {
+                "child": c.child,
+                "name": names.get(c.child, ""),
+                "references": c.references,
+                "spread": c.spread,
+                "radius": c.radius,
+                "self_identified": c.self_identified,
+                "nearest_other": c.nearest_other,
+                "nearest_other_distance": c.nearest_other_distance,
+                "lookalike": c.lookalike,
+                "named_when_absent": list(c.named_when_absent),
+                "oldest_reference": c.oldest_reference,
+                "old_references": c.old_references,
+            }
+            for c in result.children
+        ],
+        "lookalike_pairs": [
+            {"child": a, "other": b, "distance": d} for a, b, d in result.lookalike_pairs
+        ],
+        "evidence": [
+            {
+                "spread_factor": e.spread_factor,
+                "wrong_when_absent": e.wrong,
+                "self_identified": e.self_identified,
+                "references": e.references,
+            }
+            for e in result.evidence
+        ],
+        "max_reference_age_days": result.max_reference_age_days,
+    }
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def _render_calibration(env: Env, result: Calibration, names: dict[str, str]) -> None:
+    def who(child: str | None) -> str:
+        if child is None:
+            return "-"
+        return f"{names[child]} ({child})" if names.get(child) else child
+
+    table = Table(title="Enrolled children")
+    heads = ("child", "refs", "spread", "range", "recognised (one left out)")
+    for col in (*heads, "nearest other child", "distance", "named when absent", "oldest"):
+        table.add_column(col)
+    for c in result.children:
+        wrong = ", ".join(who(w) for w in c.named_when_absent) or "no"
+        table.add_row(
+            *(
+                escape(v)
+                for v in (
+                    who(c.child),
+                    str(c.references),
+                    _num(c.spread),
+                    "never (too few refs)" if c.radius is None else _num(c.radius),
+                    "n/a (too few refs)"
+                    if c.self_identified is None
+                    else f"{c.self_identified} of {c.references}",
+                    who(c.nearest_other) + (" LOOK-ALIKE" if c.lookalike else ""),
+                    _num(c.nearest_other_distance),
+                    wrong,
+                    (c.oldest_reference or "-") + (" (old)" if c.old_references else ""),
+                )
+            )
+        )
+    env.out.print(table)
+    out = env.out
+    if result.lookalike_pairs:
+        out.print("Look-alike pairs (faces like theirs always go to review):", markup=False)
+        for a, b, d in result.lookalike_pairs:
+            out.print(f"  {who(a)} - {who(b)}: {d:.2f}", markup=False)
+    else:
+        out.print("Look-alike pairs: none", markup=False)
+    old = [c for c in result.children if c.old_references]
+    age = result.max_reference_age_days
+    out.print(
+        f"References enrolled more than {age} days ago: "
+        + (", ".join(f"{who(c.child)} {c.old_references}" for c in old) or "none"),
+        markup=False,
+    )
+    out.print(
+        "Evidence (each child taken out of the gallery in turn; every identification of its "
+        "references is wrong):",
+        markup=False,
+    )
+    for e in result.evidence:
+        mark = "  <- recommended" if e.spread_factor == result.recommended.spread_factor else ""
+        out.print(
+            f"  spread_factor {e.spread_factor:.2f}: {e.wrong} wrong, "
+            f"{e.self_identified} of {e.references} left-out references recognised{mark}",
+            markup=False,
+        )
+    now_f, rec_f = result.thresholds.spread_factor, result.recommended.spread_factor
+    if result.changes:
+        out.print(
+            f"Recommended: matching.spread_factor {rec_f} (now {now_f}); "
+            "`fotopoort calibrate --write` sets it",
+            markup=False,
+        )
+    else:
+        out.print(f"Recommended: keep matching.spread_factor {now_f}", markup=False)
 
 
 def main() -> None:

@@ -594,6 +594,15 @@ class Store:
             out.setdefault(child, []).append(np.frombuffer(blob, dtype="<f8").astype(np.float64))
         return out
 
+    def reference_dates(self) -> dict[str, list[str]]:
+        """Per enrolled child, when each of its references was enrolled (ISO timestamps)."""
+        out: dict[str, list[str]] = {}
+        for child, at in self.conn.execute(
+            "SELECT child, enrolled_at FROM references_ ORDER BY child, id"
+        ):
+            out.setdefault(child, []).append(at)
+        return out
+
     def gallery_version(self) -> str:
         """Changes whenever a reference is added or removed (part of the cache key)."""
         row = self.conn.execute(
@@ -650,7 +659,8 @@ class Store:
         # cached analyses that name the child (identities and distances, not encodings)
         self.conn.execute(
             "DELETE FROM analyses WHERE EXISTS (SELECT 1 FROM json_each(result, '$.faces') "
-            "WHERE json_extract(value, '$.child') = ? OR json_extract(value, '$.note.nearest') = ?)",
+            "WHERE json_extract(value, '$.child') = ? "
+            "OR json_extract(value, '$.note.nearest') = ?)",
             (child, child),
         )
         return int(n)
