@@ -1,4 +1,4 @@
-"""The demo school with the real face engine: every photo gets exactly the expected decision."""
+"""The demo school with the real face engine: no photo gets a less strict decision than expected."""
 
 from __future__ import annotations
 
@@ -47,8 +47,18 @@ def test_demo_school_gets_every_expected_decision(
         key: "review" if key[0] in FOUND_SINCE_YUNET and decision == "allowed" else decision
         for key, decision in expected(shared).items()
     }
-    assert got == want
+    assert got.keys() == want.keys()
     for photo in FOUND_SINCE_YUNET:  # the face is in the report, not only the decision
         assert any(want[photo, ch] != d for (p, ch), d in expected(shared).items() if p == photo)
-    for (photo, channel), decision in want.items():
+    # Since issue 12 a face outside its child's own range goes to review rather than being
+    # named, so a photo may be in review where expected.csv has allowed (over-blocking, the
+    # measured price of naming no look-alike, docs/accuracy.md) or blocked (unpublished either
+    # way). Never less strict than expected.csv: scripts/compare_expected.py checks the same.
+    permitted = {"allowed": {"allowed", "review"}, "blocked": {"blocked", "review"}}
+    for key, decision in want.items():
+        assert got[key] in permitted.get(decision, {decision}), key
+    # a clear photo of an enrolled child is still recognised
+    k01 = next(p for p in report["channels"][0]["photos"] if p["path"] == "k01_daan.jpg")
+    assert any(face["status"] == "identified" for face in k01["faces"]), k01["faces"]
+    for (photo, channel), decision in got.items():
         assert (out / channel / decision / photo).is_file()
