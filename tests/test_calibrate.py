@@ -100,7 +100,8 @@ def test_calibrate_write_sets_the_recommendation_and_keeps_a_backup(
     assert len(list(school.workdir.glob("consents.yaml.*.bak"))) == 1
 
 
-def test_calibrate_without_enrolments_is_a_one_line_error(cli: Cli) -> None:
+def test_calibrate_without_enrolments_is_a_one_line_error(cli: Cli, shared: Path) -> None:
+    assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
     result = cli("calibrate")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [

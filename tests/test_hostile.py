@@ -115,7 +115,8 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
     make_cli: object, shared: Path, tmp_path: Path
 ) -> None:
     text = template_text()
-    text = text.replace("tolerance: 0.48", "tolerance: 0.55").replace("margin: 0.20", "margin: 0.1")
+    text = text.replace("tolerance: 0.48", "tolerance: 0.55").replace("margin: 0.15", "margin: 0.1")
+    text = text.replace("min_references: 2", "min_references: 1")
     cli = make_cli(config_text=text)  # type: ignore[operator]
     assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
     root = camp(tmp_path / "kamp")
@@ -125,7 +126,10 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
         assert "matching.tolerance 0.55 is looser than the measured safe limit 0.48" in (
             result.stderr
         )
-        assert "matching.margin 0.1 is looser than the measured safe limit 0.2" in result.stderr
+        assert "matching.margin 0.1 is looser than the measured safe limit 0.15" in result.stderr
+        assert "matching.min_references 1 is looser than the measured safe limit 2" in (
+            result.stderr
+        )
     default = make_cli()  # type: ignore[operator]
     result = default("check", root, "-c", "website", "-j", "1")
     assert "looser" not in result.stderr

@@ -143,7 +143,7 @@ def test_enrolled_json(school: Cli) -> None:
     assert [e["child"] for e in doc] == sorted([*COLOURS])
     first = doc[0]
     assert set(first) == {"child", "name", "references", "first_enrolled", "last_enrolled"}
-    assert (first["name"], first["references"]) == ("Daan", 1)
+    assert (first["name"], first["references"]) == ("Daan", 2)
 
 
 def test_review_list_json_names_each_photo_by_its_full_path(school: Cli, tmp_path: Path) -> None:
@@ -208,6 +208,6 @@ def test_imports_enrolments_and_forget_are_audited(school: Cli, shared: Path) ->
         "of 0 children deleted"
     )
     assert imported["path"] == str(demo(shared, DECEMBER).absolute())
-    assert entries[1]["note"] == "5 reference photos of 5 children enrolled"
-    assert entries[3]["note"] == "a child forgotten: 1 reference encodings deleted"
+    assert entries[1]["note"] == "10 reference photos of 5 children enrolled"  # two each
+    assert entries[3]["note"] == "a child forgotten: 2 reference encodings deleted"
     assert FATIMA not in json.dumps(entries[3])

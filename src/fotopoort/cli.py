@@ -610,7 +610,7 @@ def enroll(
             skipped += 1
             env.out.print(f"skipped  {who}: no usable reference photo", markup=False)
     env.out.print(f"{enrolled} children enrolled, {skipped} skipped", markup=False)
-    _render_enrolment_notes(env, policy)
+    _render_enrolment_notes(env, policy, {o.child for o in report.children if not o.skipped_why})
     if not enrolled:  # a job that did nothing is not a success
         env.err.print(
             f"fotopoort: no child enrolled from {refdir}: "
@@ -625,8 +625,8 @@ def enroll(
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
-def _render_enrolment_notes(env: Env, policy: Policy) -> None:
-    """Children the matching rule will not identify automatically, and why."""
+def _render_enrolment_notes(env: Env, policy: Policy, children: set[str]) -> None:
+    """Which of `children` the matching rule will not identify automatically, and why."""
     with _store(env, policy, write=False) as store:
         refs = store.reference_encodings()
         current = store.current_snapshot()
@@ -638,6 +638,8 @@ def _render_enrolment_notes(env: Env, policy: Policy) -> None:
 
     t = policy.thresholds
     for note in enrolment_notes(refs, t):
+        if note.child not in children:
+            continue
         if note.few_references:
             env.out.print(
                 f"note     {who(note.child)}: fewer than {t.min_references} reference photos; "
@@ -1346,7 +1348,7 @@ def calibrate_cmd(
     if as_json:
         doc = _calibration_json(result, names)
         doc["written"] = {"backup": str(backup)} if backup else None
-        env.out.print_json(json.dumps(doc, ensure_ascii=False))
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     _render_calibration(env, result, names)
     if write:
