@@ -4,8 +4,9 @@ Who is who: every identity with at least two usable single-person photos (exactl
 distinct photos: copies of one photo share a `same_photo_group`) becomes a pupil, except a few
 adults held out as strangers (parents, teachers, passers-by), so that strangers with several
 photos of their own appear in the camp. Identities with one photo and people seen only in group
-photos are strangers too. Each pupil gets a leerlingnummer, a stamgroep, 1-2 reference photos and
-random consents, written as the consent export a Dutch Excel saves (UTF-8 BOM, ';', CRLF).
+photos are strangers too. Each pupil gets a leerlingnummer, a stamgroep, 1-2 reference photos
+(or a fixed number, --references) and random consents, written as the consent export a
+Dutch Excel saves (UTF-8 BOM, ';', CRLF).
 
 Nothing here touches the product; the ground truth (who has which consent) comes from the
 labels and the generated export, never from what the product computes.
@@ -192,7 +193,9 @@ def usable(photos: Sequence[SourcePhoto]) -> list[SourcePhoto]:
 # ----------------------------------------------------------------------------- the school
 
 
-def build_school(faces: Path, rng: random.Random, held_out_adults: int) -> School:
+def build_school(
+    faces: Path, rng: random.Random, held_out_adults: int, references: int | None = None
+) -> School:
     photos = load_photos(faces)
     singles = singles_by_identity(photos)
     candidates = [name for name, ph in singles.items() if len(usable(ph)) >= 2]
@@ -208,12 +211,15 @@ def build_school(faces: Path, rng: random.Random, held_out_adults: int) -> Schoo
             if name not in singles:
                 strangers.setdefault(name, Stranger(name, "only in group photos", ()))
     pupil_names = [n for n in candidates if n not in strangers]
-    pupils = make_pupils(pupil_names, singles, rng)
+    pupils = make_pupils(pupil_names, singles, rng, references)
     return School(pupils, dict(sorted(strangers.items())), groups)
 
 
 def make_pupils(
-    names: Sequence[str], singles: dict[str, list[SourcePhoto]], rng: random.Random
+    names: Sequence[str],
+    singles: dict[str, list[SourcePhoto]],
+    rng: random.Random,
+    references: int | None = None,
 ) -> dict[str, Pupil]:
     numbers = leerlingnummers(len(names), rng)
     first_names = rng.sample(ROEPNAMEN, len(names)) if len(names) <= len(ROEPNAMEN) else None
@@ -223,7 +229,7 @@ def make_pupils(
     pupils = {}
     for i, name in enumerate(names):
         photos = singles[name]
-        refs = choose_references(photos, rng)
+        refs = choose_references(photos, rng, references)
         ref_keys = {r.photo_key for r in refs}
         first = first_names[i] if first_names else f"{rng.choice(ROEPNAMEN)}{i}"
         rows = export_rows(
@@ -269,10 +275,16 @@ def pick_without_biometric(
     return chosen
 
 
-def choose_references(photos: Sequence[SourcePhoto], rng: random.Random) -> tuple[SourcePhoto, ...]:
-    """Two reference photos when the pupil has four or more distinct ones, else one."""
+def choose_references(
+    photos: Sequence[SourcePhoto], rng: random.Random, count: int | None = None
+) -> tuple[SourcePhoto, ...]:
+    """Two reference photos when the pupil has four or more distinct ones, else one. With
+    `count`: that many, but always one distinct photo fewer than the pupil has, so that every
+    pupil can still appear in the camp."""
     pool = usable(photos)
-    return tuple(rng.sample(pool, 2 if len(pool) >= 4 else 1))
+    if count is None:
+        return tuple(rng.sample(pool, 2 if len(pool) >= 4 else 1))
+    return tuple(rng.sample(pool, max(1, min(count, len(pool) - 1))))
 
 
 def is_yes(value: str) -> bool:

@@ -438,6 +438,11 @@ def print_setup(school: School, refs: int, enrolment: Enrolment, mismatches: Seq
         f"{len(should)} pupils with biometric consent enrolled; {len(without)} without it "
         f"skipped, {len(violations)} enrolled"
     )
+    counts = Counter(len(p.references) for p in school.pupils.values() if p.biometric)
+    print(
+        "references per pupil with biometric consent: "
+        + ", ".join(f"{n} pupils with {k}" for k, n in sorted(counts.items()))
+    )
     for nr in failed:
         why = enrolment.skipped.get(nr, "?")
         print(f"  NOT ENROLLED although consent: {by_nr[nr].identity} ({nr}): {why}")
@@ -534,6 +539,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="adults with several photos kept out of the school as strangers "
         "(parents, teachers); default %(default)s",
     )
+    parser.add_argument(
+        "--references",
+        type=int,
+        metavar="N",
+        help="give every pupil N reference photos (at most one fewer than the distinct photos "
+        "it has); default: 2 when a pupil has 4 or more distinct photos, else 1",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
     parser.add_argument(
         "--matching",
@@ -548,7 +560,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def build(args: argparse.Namespace) -> tuple[School, list[CampPhoto], int]:
     rng = random.Random(args.seed)
-    school = build_school(args.faces, rng, args.held_out_adults)
+    school = build_school(args.faces, rng, args.held_out_adults, args.references)
     write_export(args.work / "privacyvoorkeuren.csv", school, rng)
     refs = write_references(args.work / "referentiefotos", args.faces, school)
     camp = build_camp(args.work / "camp", args.faces, school, rng, CampCounts())
@@ -638,6 +650,9 @@ def figures(result: Result, school: School, camp: Sequence[CampPhoto], seed: int
             {"path": o.photo.rel, "channel": o.channel, "truth": o.truth, "faces": o.faces}
             for o in result.leaks
         ],
+        "references_per_pupil": dict(
+            Counter(str(len(p.references)) for p in school.pupils.values() if p.biometric)
+        ),
         "over_blocked": len(result.over_blocked),
         "truth_allowed": result.truth_allowed,
         "per_kind": per_kind(result.outcomes, result.missed),
