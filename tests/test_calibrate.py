@@ -16,14 +16,14 @@ from .conftest import Cli
 from .fakes import encoding_of, make_photo
 
 DAAN, FATIMA, NOAH, ZOE = "0100231", "0100487", "0100733", "0100901"
-# Daan's four references lie 14.1/255 apart (median): his range at spread_factor 0.95 is 13.4.
+# Daan's three references lie 14.1/255 apart: his range at spread_factor 0.95 is 13.4.
 # Fatima's face is 10/255 from every one of them: when she is not enrolled (a sibling without
 # biometric consent), she is named as Daan. Only a range below 10 (factor 0.7) prevents that.
 REFS = {
-    DAAN: [(200, 20, 0), (220, 20, 0), (210, 30, 0), (210, 10, 0)],
+    DAAN: [(220, 20, 0), (210, 30, 0), (210, 20, 10)],
     FATIMA: [(210, 20, 0), (210, 20, 2)],
     NOAH: [(0, 0, 200), (0, 0, 210), (0, 10, 205)],
-    ZOE: [(0, 200, 200)],  # one reference: never recognised automatically
+    ZOE: [(0, 200, 200)],  # one reference: only the small fixed single-reference range
 }
 
 
@@ -46,9 +46,10 @@ def enrol(school: Cli, tmp_path: Path) -> str:
 def test_enroll_names_children_that_will_not_be_recognised(school: Cli, tmp_path: Path) -> None:
     output = enrol(school, tmp_path)
     assert (
-        "note     Zoë (0100901): fewer than 2 reference photos; not recognised automatically"
+        "note     4 of the children enrolled have fewer than 5 reference photos (Daan (0100231),"
         in output
     )
+    assert "too few to be recognised" not in output  # one reference: the fixed small range
     assert "note     Daan (0100231) and Fatima (0100487) look alike to the model" in output
     assert "Noah (0100733) and" not in output
 
@@ -75,7 +76,8 @@ def test_calibrate_json_names_who_would_be_taken_for_whom(school: Cli, tmp_path:
     by_child = {c["child"]: c for c in doc["children"]}
     assert by_child[FATIMA]["named_when_absent"] == [DAAN, DAAN]
     assert by_child[DAAN]["lookalike"] is True
-    assert by_child[ZOE]["radius"] is None and by_child[ZOE]["self_identified"] is None
+    assert by_child[ZOE]["radius"] == DEFAULT_THRESHOLDS.single_reference_range
+    assert by_child[ZOE]["self_identified"] is None
     assert by_child[NOAH]["nearest_other_distance"] == pytest.approx(
         float(np.linalg.norm(encoding_of((0, 10, 205)) - encoding_of((0, 200, 200)))), abs=1e-6
     )

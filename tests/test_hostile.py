@@ -116,7 +116,7 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
 ) -> None:
     text = template_text()
     text = text.replace("tolerance: 0.48", "tolerance: 0.55").replace("margin: 0.15", "margin: 0.1")
-    text = text.replace("min_references: 2", "min_references: 1")
+    text = text.replace("single_reference_range: 0.30", "single_reference_range: 0.35")
     cli = make_cli(config_text=text)  # type: ignore[operator]
     assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
     root = camp(tmp_path / "kamp")
@@ -127,7 +127,7 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
             result.stderr
         )
         assert "matching.margin 0.1 is looser than the measured safe limit 0.15" in result.stderr
-        assert "matching.min_references 1 is looser than the measured safe limit 2" in (
+        assert "matching.single_reference_range 0.35 is looser than the measured safe" in (
             result.stderr
         )
     default = make_cli()  # type: ignore[operator]

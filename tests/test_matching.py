@@ -49,17 +49,39 @@ def test_the_range_never_exceeds_the_tolerance() -> None:
     assert identify(vec(0.45, 0.3), gallery, T).status is MatchStatus.UNKNOWN
 
 
-def test_a_child_with_one_reference_is_never_identified_by_default() -> None:
+def test_a_child_with_one_reference_is_never_identified_with_min_references_2() -> None:
     gallery = Gallery({"a": [vec(0.0)]})
     match = identify(vec(0.0), gallery, T)
     assert (match.status, match.why) == (MatchStatus.UNKNOWN, MatchWhy.FEW_REFERENCES)
 
 
-def test_a_school_may_allow_one_reference_then_the_tolerance_is_its_range() -> None:
+def test_one_reference_without_a_single_reference_range_is_never_identified() -> None:
     gallery = Gallery({"a": [vec(0.0)]})
-    one = replace(T, min_references=1)
-    assert identify(vec(0.4), gallery, one).status is MatchStatus.IDENTIFIED
-    assert identify(vec(0.6), gallery, one).why is MatchWhy.BEYOND_TOLERANCE
+    one = replace(T, min_references=1, single_reference_range=0.0)
+    assert identify(vec(0.0), gallery, one).why is MatchWhy.FEW_REFERENCES
+
+
+def test_a_child_with_one_reference_gets_the_fixed_single_reference_range() -> None:
+    gallery = Gallery({"a": [vec(0.0)]})
+    one = replace(T, min_references=1, single_reference_range=0.3)
+    assert identify(vec(0.29), gallery, one).status is MatchStatus.IDENTIFIED
+    outside = identify(vec(0.31), gallery, one)
+    assert (outside.status, outside.why) == (MatchStatus.UNKNOWN, MatchWhy.OUTSIDE_RANGE)
+    assert outside.radius == 0.3
+
+
+def test_the_single_reference_range_never_exceeds_the_tolerance() -> None:
+    gallery = Gallery({"a": [vec(0.0)]})
+    wide = replace(T, min_references=1, single_reference_range=0.9)
+    assert identify(vec(0.45), gallery, wide).status is MatchStatus.IDENTIFIED
+    assert identify(vec(0.55), gallery, wide).why is MatchWhy.BEYOND_TOLERANCE
+
+
+def test_a_second_reference_replaces_the_fixed_range_by_the_childs_own() -> None:
+    one = replace(T, min_references=1, single_reference_range=0.3)
+    two = Gallery({"a": [vec(0.0), vec(0.1)]})  # spread 0.1: range 0.1 at spread_factor 1.0
+    assert identify(vec(0.05), two, one).status is MatchStatus.IDENTIFIED
+    assert identify(vec(0.2), two, one).why is MatchWhy.OUTSIDE_RANGE
 
 
 def test_runner_up_too_close_is_ambiguous() -> None:
@@ -100,7 +122,7 @@ def test_profiles_hold_count_spread_and_nearest_other_child() -> None:
     gallery = Gallery({"a": [vec(0.0), vec(0.2), vec(0.6)], "b": [vec(2.0)]})
     a = gallery.profiles["a"]
     assert (a.references, a.nearest_other) == (3, "b")
-    assert a.spread is not None and abs(a.spread - 0.4) < 1e-9  # median of 0.2, 0.6, 0.4
+    assert a.spread is not None and abs(a.spread - 0.6) < 1e-9  # largest of 0.2, 0.6, 0.4
     assert a.nearest_other_distance is not None and abs(a.nearest_other_distance - 1.4) < 1e-9
     assert gallery.profiles["b"].spread is None
 
@@ -117,6 +139,7 @@ rules = st.builds(
     spread_factor=st.floats(min_value=0.0, max_value=3.0),
     min_references=st.integers(min_value=1, max_value=4),
     lookalike_factor=st.floats(min_value=0.0, max_value=3.0),
+    single_reference_range=st.floats(min_value=0.0, max_value=1.0),
 )
 
 
@@ -174,7 +197,14 @@ def test_enrolling_another_child_never_names_a_face_as_a_different_enrolled_chil
     probe=points,
     rule=rules,
     field=st.sampled_from(
-        ["tolerance", "margin", "spread_factor", "min_references", "lookalike_factor"]
+        [
+            "tolerance",
+            "margin",
+            "spread_factor",
+            "min_references",
+            "lookalike_factor",
+            "single_reference_range",
+        ]
     ),
     step=st.floats(min_value=0.0, max_value=1.0),
 )
@@ -191,6 +221,9 @@ def test_tightening_any_threshold_never_identifies_a_face_that_was_not(
         "spread_factor": replace(rule, spread_factor=rule.spread_factor * (1 - step)),
         "min_references": replace(rule, min_references=rule.min_references + round(step * 3)),
         "lookalike_factor": replace(rule, lookalike_factor=rule.lookalike_factor + step),
+        "single_reference_range": replace(
+            rule, single_reference_range=rule.single_reference_range * (1 - step)
+        ),
     }[field]
     gallery = build(refs)
     strict = named(probe, gallery, stricter)

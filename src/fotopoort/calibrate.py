@@ -32,7 +32,7 @@ CANDIDATE_FACTORS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 
 class ChildCalibration:
     child: str
     references: int
-    spread: float | None  # median distance between its references
+    spread: float | None  # largest distance between its references
     radius: float | None  # its range under the current rule; None: never identified
     self_identified: int | None  # left-out references named as the child; None when the
     #                               child has too few references to leave one out
@@ -145,7 +145,14 @@ def calibrate(
     )
 
 
-_KEYS = ("tolerance", "margin", "spread_factor", "min_references", "lookalike_factor")
+_KEYS = (
+    "tolerance",
+    "margin",
+    "spread_factor",
+    "min_references",
+    "lookalike_factor",
+    "single_reference_range",
+)
 
 
 def write_thresholds(path: Path, thresholds: Thresholds, now: datetime) -> Path:
@@ -183,11 +190,17 @@ def write_thresholds(path: Path, thresholds: Thresholds, now: datetime) -> Path:
     return backup
 
 
+# How many reference photos a school should give each child: with fewer, the rule recognises
+# far fewer faces (docs/accuracy.md, test 5 of bench-matching and bench-safety --references).
+RECOMMENDED_REFERENCES = 5
+
+
 @dataclass(frozen=True)
 class EnrolmentNote:
     child: str
-    few_references: bool  # fewer than min_references: never identified automatically
+    few_references: bool  # too few references to have a range: never identified automatically
     lookalike_of: str | None  # the guard keeps this child in review because of that child
+    references: int = 0  # how many the child has
 
 
 def enrolment_notes(
@@ -198,8 +211,8 @@ def enrolment_notes(
     notes = []
     for child in gallery.children:
         p = gallery.profiles[child]
-        few = p.references < thresholds.min_references
+        few = p.radius(thresholds) is None
         other = p.nearest_other if p.lookalike(thresholds) else None
-        if few or other:
-            notes.append(EnrolmentNote(child, few, other))
+        if few or other or p.references < RECOMMENDED_REFERENCES:
+            notes.append(EnrolmentNote(child, few, other, p.references))
     return notes

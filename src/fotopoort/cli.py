@@ -27,7 +27,13 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__, actions
-from .calibrate import Calibration, calibrate, enrolment_notes, write_thresholds
+from .calibrate import (
+    RECOMMENDED_REFERENCES,
+    Calibration,
+    calibrate,
+    enrolment_notes,
+    write_thresholds,
+)
 from .channels import CHANNEL_NAMES, Channel
 from .config import Policy, load_policy, resolve_config_path, write_template
 from .decide import ReasonCode, Verdict
@@ -636,22 +642,32 @@ def _render_enrolment_notes(env: Env, policy: Policy, children: set[str]) -> Non
         known = names.get(child)
         return f"{known.first_name} ({child})" if known and known.first_name else child
 
-    t = policy.thresholds
-    for note in enrolment_notes(refs, t):
+    short: list[str] = []
+    for note in enrolment_notes(refs, policy.thresholds):
         if note.child not in children:
             continue
         if note.few_references:
             env.out.print(
-                f"note     {who(note.child)}: fewer than {t.min_references} reference photos; "
-                "not recognised automatically (its photos go to review): add reference photos",
+                f"note     {who(note.child)}: {note.references} reference photo(s), too few to "
+                "be recognised automatically (its photos go to review): add reference photos",
                 markup=False,
             )
+        elif note.references < RECOMMENDED_REFERENCES:
+            short.append(note.child)
         if note.lookalike_of is not None:
             env.out.print(
                 f"note     {who(note.child)} and {who(note.lookalike_of)} look alike to the "
                 "model: faces like theirs go to review (see `fotopoort calibrate`)",
                 markup=False,
             )
+    if short:
+        env.out.print(
+            f"note     {len(short)} of the children enrolled have fewer than "
+            f"{RECOMMENDED_REFERENCES} reference photos ({', '.join(who(c) for c in short)}): "
+            f"with {RECOMMENDED_REFERENCES}, from different days, many more of their photos are "
+            "recognised instead of going to review (docs/accuracy.md)",
+            markup=False,
+        )
 
 
 @app.command()
@@ -1437,6 +1453,18 @@ def _render_calibration(env: Env, result: Calibration, names: dict[str, str]) ->
             out.print(f"  {who(a)} - {who(b)}: {d:.2f}", markup=False)
     else:
         out.print("Look-alike pairs: none", markup=False)
+    short = [c for c in result.children if c.references < RECOMMENDED_REFERENCES]
+    out.print(
+        f"Children with fewer than {RECOMMENDED_REFERENCES} reference photos: {len(short)} of "
+        f"{len(result.children)}"
+        + (
+            f"; give each {RECOMMENDED_REFERENCES}, from different days: more of their photos are"
+            " recognised, none is named more loosely (docs/accuracy.md)"
+            if short
+            else ""
+        ),
+        markup=False,
+    )
     old = [c for c in result.children if c.old_references]
     age = result.max_reference_age_days
     out.print(

@@ -22,15 +22,21 @@ DEFAULT_CONFIG = "consents.yaml"
 # Measured in docs/accuracy.md: the rule with no wrong identification in any test of
 # `make bench-matching`, including the nearest look-alike test.
 DEFAULT_THRESHOLDS = Thresholds(
-    tolerance=0.48, margin=0.15, spread_factor=0.95, min_references=2, lookalike_factor=1.0
+    tolerance=0.48,
+    margin=0.15,
+    spread_factor=0.95,
+    min_references=1,
+    lookalike_factor=1.0,
+    single_reference_range=0.30,
 )
 # The measured safe range: each of these moved past its limit named a child wrongly in the
 # benchmark. Looser settings are allowed, but every run that matches says so.
 SAFE_TOLERANCE_MAX = 0.48
 SAFE_MARGIN_MIN = 0.15
 SAFE_SPREAD_FACTOR_MAX = 0.95
-SAFE_MIN_REFERENCES = 2
+SAFE_MIN_REFERENCES = 1
 SAFE_LOOKALIKE_FACTOR_MIN = 1.0
+SAFE_SINGLE_REFERENCE_RANGE_MAX = DEFAULT_THRESHOLDS.single_reference_range
 DEFAULT_DETECTION = DetectionSettings(
     max_side=2000,
     detect_side=1600,
@@ -106,6 +112,12 @@ class Policy:
                 f"{self.path}: matching.min_references {t.min_references} is looser than the "
                 f"measured safe limit {SAFE_MIN_REFERENCES} (docs/accuracy.md): look-alike "
                 "children may be named wrongly"
+            )
+        if t.single_reference_range > SAFE_SINGLE_REFERENCE_RANGE_MAX:
+            out.append(
+                f"{self.path}: matching.single_reference_range {t.single_reference_range} is "
+                f"looser than the measured safe limit {SAFE_SINGLE_REFERENCE_RANGE_MAX} "
+                "(docs/accuracy.md): look-alike children may be named wrongly"
             )
         if t.lookalike_factor < SAFE_LOOKALIKE_FACTOR_MIN:
             out.append(
@@ -196,7 +208,14 @@ _VIDEO_KEYS = ("sample_fps", "max_minutes", "max_pixels", "beyond_limits")
 _BEYOND = ("review", "decide")
 _RETENTION_KEYS = ("snapshots_months", "audit_years")
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
-_MATCHING_KEYS = ("tolerance", "margin", "spread_factor", "min_references", "lookalike_factor")
+_MATCHING_KEYS = (
+    "tolerance",
+    "margin",
+    "spread_factor",
+    "min_references",
+    "lookalike_factor",
+    "single_reference_range",
+)
 _DETECTION_KEYS = (
     "detector",
     "max_side",
@@ -416,6 +435,9 @@ class _PolicyReader:
             ),
             min_references=self.optional_int(
                 table, "matching.min_references", 1, 20, d.min_references
+            ),
+            single_reference_range=self.optional_number(
+                table, "matching.single_reference_range", 0.0, 1.0, d.single_reference_range
             ),
             lookalike_factor=self.optional_number(
                 table, "matching.lookalike_factor", 0.0, 5.0, d.lookalike_factor

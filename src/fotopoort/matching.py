@@ -3,12 +3,15 @@
 The rule (measured in docs/accuracy.md, `make bench-matching`): a face is identified as child C
 only when all of these hold.
 
-1. C has at least `min_references` reference encodings. One photo says nothing about how much
-   C's own face varies, so by default (2) a child with a single reference is never named.
+1. C has at least `min_references` reference encodings (default 1).
 2. The face is within C's *own range* from *every* reference of C: its distance to each of them
-   is at most C's radius, `spread_factor` x the median distance between C's references, and
+   is at most C's radius, `spread_factor` x the largest distance between C's references, and
    never more than `tolerance`. A child whose references lie close together gets a small
-   radius; a look-alike that is merely "near" is outside it.
+   radius; a look-alike that is merely "near" is outside it. The largest distance, not the
+   median, because the face must be near every reference: with more references the furthest
+   one is further away, and so is the largest distance between them (with the median, more
+   references made a child harder to recognise). One reference says nothing about how much C's
+   face varies: such a child gets the fixed, small `single_reference_range` (0: never named).
 3. Every other enrolled child is at least `margin` further away than C (nearest references).
 4. C is not part of a look-alike pair: no reference of another enrolled child lies within
    `lookalike_factor` x C's radius of C's references (twins, siblings, or children the model
@@ -27,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from statistics import median
 
 import numpy as np
 import numpy.typing as npt
@@ -56,9 +58,10 @@ class MatchWhy(Enum):
 class Thresholds:
     tolerance: float  # absolute cap on the distance to any reference
     margin: float  # every other child at least this much further
-    spread_factor: float = 0.95  # radius = this x median distance between own references
-    min_references: int = 2  # fewer references: never identified automatically
+    spread_factor: float = 0.95  # radius = this x largest distance between own references
+    min_references: int = 1  # fewer references: never identified automatically
     lookalike_factor: float = 1.0  # another child's reference this close (x radius): review
+    single_reference_range: float = 0.30  # the range of a child with one reference; 0: never
 
     def as_dict(self) -> dict[str, float]:
         return {
@@ -67,6 +70,7 @@ class Thresholds:
             "spread_factor": self.spread_factor,
             "min_references": self.min_references,
             "lookalike_factor": self.lookalike_factor,
+            "single_reference_range": self.single_reference_range,
         }
 
 
@@ -77,7 +81,7 @@ class Profile:
 
     child: str
     references: int
-    spread: float | None  # median distance between its references; None with one reference
+    spread: float | None  # largest distance between its references; None with one reference
     nearest_other: str | None
     nearest_other_distance: float | None  # closest pair of references of the two children
 
@@ -85,8 +89,10 @@ class Profile:
         """The distance within which a face may lie from every reference; None: never."""
         if self.references < max(1, t.min_references):
             return None
-        if self.spread is None:  # one reference, and the school allowed that
-            return t.tolerance
+        if self.spread is None:  # one reference says nothing about its spread: a fixed range
+            if t.single_reference_range <= 0:
+                return None
+            return min(t.tolerance, t.single_reference_range)
         return min(t.tolerance, t.spread_factor * self.spread)
 
     def lookalike(self, t: Thresholds) -> bool:
@@ -141,7 +147,7 @@ class Gallery:
                 d = float(pair[np.ix_(rows, other_rows)].min())
                 if nearest_d is None or d < nearest_d:
                     nearest, nearest_d = other, d
-            spread = float(median(upper.tolist())) if len(upper) else None
+            spread = float(upper.max()) if len(upper) else None
             out[child] = Profile(child, len(rows), spread, nearest, nearest_d)
         return out
 
