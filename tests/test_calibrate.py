@@ -115,7 +115,7 @@ def test_write_thresholds_keeps_comments_and_other_keys(tmp_path: Path) -> None:
     path = tmp_path / "consents.yaml"
     path.write_text(template_text(), encoding="utf-8")
     now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
-    rule = DEFAULT_THRESHOLDS.__class__(0.4, 0.2, 0.8, 3, 1.5)
+    rule = DEFAULT_THRESHOLDS.__class__(0.4, 0.25, 0.8, 3, 1.5, 0.25)
     backup = write_thresholds(path, rule, now)
     assert backup.name == "consents.yaml.20261203-100000.bak"
     text = path.read_text(encoding="utf-8")
@@ -123,7 +123,7 @@ def test_write_thresholds_keeps_comments_and_other_keys(tmp_path: Path) -> None:
     assert load_policy(path).thresholds == rule
     old, new = backup.read_text(encoding="utf-8").splitlines(), text.splitlines()
     assert len(old) == len(new)
-    assert sum(a != b for a, b in zip(old, new, strict=True)) == 5  # the five matching lines
+    assert sum(a != b for a, b in zip(old, new, strict=True)) == 6  # the six matching lines
 
 
 def test_old_references_are_counted() -> None:

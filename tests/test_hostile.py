@@ -115,7 +115,7 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
     make_cli: object, shared: Path, tmp_path: Path
 ) -> None:
     text = template_text()
-    text = text.replace("tolerance: 0.48", "tolerance: 0.55").replace("margin: 0.15", "margin: 0.1")
+    text = text.replace("tolerance: 0.48", "tolerance: 0.55").replace("margin: 0.20", "margin: 0.1")
     text = text.replace("single_reference_range: 0.30", "single_reference_range: 0.35")
     cli = make_cli(config_text=text)  # type: ignore[operator]
     assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
@@ -126,7 +126,7 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
         assert "matching.tolerance 0.55 is looser than the measured safe limit 0.48" in (
             result.stderr
         )
-        assert "matching.margin 0.1 is looser than the measured safe limit 0.15" in result.stderr
+        assert "matching.margin 0.1 is looser than the measured safe limit 0.2" in result.stderr
         assert "matching.single_reference_range 0.35 is looser than the measured safe" in (
             result.stderr
         )

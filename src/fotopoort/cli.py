@@ -661,9 +661,10 @@ def _render_enrolment_notes(env: Env, policy: Policy, children: set[str]) -> Non
                 markup=False,
             )
     if short:
+        named = ", ".join(who(c) for c in short[:5]) + (", ..." if len(short) > 5 else "")
         env.out.print(
             f"note     {len(short)} of the children enrolled have fewer than "
-            f"{RECOMMENDED_REFERENCES} reference photos ({', '.join(who(c) for c in short)}): "
+            f"{RECOMMENDED_REFERENCES} reference photos ({named}): "
             f"with {RECOMMENDED_REFERENCES}, from different days, many more of their photos are "
             "recognised instead of going to review (docs/accuracy.md)",
             markup=False,
