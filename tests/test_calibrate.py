@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,6 +53,22 @@ def test_enroll_names_children_that_will_not_be_recognised(school: Cli, tmp_path
     assert "too few to be recognised" not in output  # one reference: the fixed small range
     assert "note     Daan (0100231) and Fatima (0100487) look alike to the model" in output
     assert "Noah (0100733) and" not in output
+
+
+def test_enroll_says_which_children_a_stricter_school_rule_never_recognises(
+    make_cli: Callable[..., Cli], shared: Path, tmp_path: Path
+) -> None:
+    text = template_text().replace("single_reference_range: 0.30", "single_reference_range: 0")
+    cli = make_cli(config_text=text)
+    assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
+    ref = tmp_path / "refs" / ZOE / "ref0.png"
+    make_photo(ref, [((0, 200, 200), 10)], face_px=100, size=(200, 200))
+    result = cli("enroll", tmp_path / "refs")
+    assert result.exit_code == 0, result.output
+    assert (
+        "note     Zoë (0100901): 1 reference photo(s), too few to be recognised automatically"
+        in result.output
+    )
 
 
 def test_calibrate_shows_the_schools_own_lookalike_test_and_changes_nothing(
