@@ -58,7 +58,7 @@ def test_enroll_names_children_that_will_not_be_recognised(school: Cli, tmp_path
 def test_enroll_says_which_children_a_stricter_school_rule_never_recognises(
     make_cli: Callable[..., Cli], shared: Path, tmp_path: Path
 ) -> None:
-    text = template_text().replace("single_reference_range: 0.30", "single_reference_range: 0")
+    text = template_text().replace("single_reference_range: 0.25", "single_reference_range: 0")
     cli = make_cli(config_text=text)
     assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
     ref = tmp_path / "refs" / ZOE / "ref0.png"
@@ -132,7 +132,7 @@ def test_write_thresholds_keeps_comments_and_other_keys(tmp_path: Path) -> None:
     path = tmp_path / "consents.yaml"
     path.write_text(template_text(), encoding="utf-8")
     now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
-    rule = DEFAULT_THRESHOLDS.__class__(0.4, 0.25, 0.8, 3, 1.5, 0.25)
+    rule = DEFAULT_THRESHOLDS.__class__(0.4, 0.25, 0.8, 3, 1.5, 0.2)
     backup = write_thresholds(path, rule, now)
     assert backup.name == "consents.yaml.20261203-100000.bak"
     text = path.read_text(encoding="utf-8")

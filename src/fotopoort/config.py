@@ -27,7 +27,7 @@ DEFAULT_THRESHOLDS = Thresholds(
     spread_factor=0.95,
     min_references=1,
     lookalike_factor=1.0,
-    single_reference_range=0.30,
+    single_reference_range=0.25,
 )
 # The measured safe range: each of these moved past its limit named a child wrongly in the
 # benchmark. Looser settings are allowed, but every run that matches says so.
