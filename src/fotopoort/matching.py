@@ -61,7 +61,7 @@ class Thresholds:
     spread_factor: float = 0.95  # radius = this x largest distance between own references
     min_references: int = 1  # fewer references: never identified automatically
     lookalike_factor: float = 1.0  # another child's reference this close (x radius): review
-    single_reference_range: float = 0.30  # the range of a child with one reference; 0: never
+    single_reference_range: float = 0.25  # the range of a child with one reference; 0: never
 
     def as_dict(self) -> dict[str, float]:
         return {
