@@ -116,7 +116,7 @@ def test_looser_thresholds_than_measured_warn_on_every_run(
 ) -> None:
     text = template_text()
     text = text.replace("tolerance: 0.48", "tolerance: 0.55").replace("margin: 0.20", "margin: 0.1")
-    text = text.replace("single_reference_range: 0.30", "single_reference_range: 0.35")
+    text = text.replace("single_reference_range: 0.25", "single_reference_range: 0.35")
     cli = make_cli(config_text=text)  # type: ignore[operator]
     assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
     root = camp(tmp_path / "kamp")
