@@ -324,7 +324,6 @@ MISSING = [
     ("export", block("export"), "export"),
     ("child_column", "  child_column: Leerlingnummer", "export.child_column"),
     ("group_column", "  group_column: Stamgroep", "export.group_column"),
-    ("biometric_column", "biometric_column: Gezichtsherkenning fotoselectie", "biometric_column"),
     ("channels", block("channels"), "channels"),
 ]
 
@@ -337,6 +336,16 @@ def test_a_missing_required_key_is_named(tmp_path: Path, removed: str, key: str)
     assert re.fullmatch(
         rf"{re.escape(str(path))}:\d+: {re.escape(key)}: is missing", config_error(path)
     )
+
+
+def test_without_biometric_column_the_policy_asks_no_face_recognition_consent(
+    tmp_path: Path,
+) -> None:
+    """A school that asks no consent for face recognition leaves the column out."""
+    path = write(tmp_path, edit("biometric_column: Gezichtsherkenning fotoselectie", ""))
+    policy = load_policy(path)
+    assert policy.biometric_column is None
+    assert "Gezichtsherkenning fotoselectie" not in policy.column_sources
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,12 @@ def enroll(
     """Enrol the child folders of `refdir`, or only `children`. A child `forget` was run for
     is enrolled again only when named in `children` and a snapshot imported after the forget
     (and, when dated, dated on or after its day) gives face-recognition consent."""
+    if policy.biometric_column is None:
+        raise UsageError(
+            f"{policy.path}: no biometric_column, so no child can consent to face recognition "
+            "and nobody is enrolled; photos with faces go to review, where people name them "
+            "(`fotopoort review serve`)"
+        )
     current = store.require_snapshot()
 
     def held(child: str) -> str | None:

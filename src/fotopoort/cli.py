@@ -1179,6 +1179,50 @@ def review_approve(
     _render_redecided(env, items)
 
 
+@review_app.command("serve")
+def review_serve(
+    ctx: typer.Context,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="The port (default: any free one).")
+    ] = 0,
+    channel: Annotated[
+        str | None, typer.Option("--channel", "-c", help="Only photos waiting for this channel.")
+    ] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="The address to listen on; anything but 127.0.0.1 lets "
+            "other machines try to reach the page.",
+        ),
+    ] = "127.0.0.1",
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the address, do not open a browser.")
+    ] = False,
+    idle: Annotated[
+        float,
+        typer.Option("--idle", metavar="MINUTES", min=0.1, help="Stop after this long unused."),
+    ] = 30.0,
+) -> None:
+    """The review page in the browser: see the photos in review with their faces numbered, name
+    children, approve per channel. Every action is audited as `review assign`/`approve`."""
+    from .web.server import LOOPBACK, ServeOptions, serve  # Flask only when the page is asked for
+
+    env = _env(ctx)
+    policy = _policy(env)
+    ch = policy.require_channel(channel) if channel else None
+    if host != LOOPBACK:
+        env.err.print(
+            f"warning: listening on {host}: other machines on that network can reach the page "
+            "(the one-time token still guards it); use this only when you must",
+            markup=False,
+            soft_wrap=True,
+        )
+    options = ServeOptions(host, port, ch, idle, not no_browser, min(env.wait, 10.0))
+    why = serve(policy, options, lambda line: env.out.print(line, markup=False, soft_wrap=True))
+    env.err.print(f"review page {why}", markup=False)
+
+
 def _render_redecided(env: Env, items: list[Any]) -> None:
     for item in items:
         env.out.print(

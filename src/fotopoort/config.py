@@ -74,7 +74,9 @@ DEFAULT_STRIP = frozenset({Channel.WEBSITE, Channel.SCHOOL})
 class Policy:
     path: Path
     export: ExportColumns
-    biometric_column: str
+    # None: the school asks no consent for face recognition; nobody is enrolled, every photo
+    # with a face goes to review and people name the faces (`review serve`)
+    biometric_column: str | None
     channels: Mapping[Channel, tuple[str, ...]]
     database: Path
     thresholds: Thresholds
@@ -297,14 +299,18 @@ class _PolicyReader:
             if "date_column" in export
             else None,
         )
-        biometric = self.text(self.required(top, root, "biometric_column"), "biometric_column")
+        biometric = (
+            self.text(top["biometric_column"], "biometric_column")
+            if "biometric_column" in top
+            else None
+        )
         channels = self.channels(self.required(top, root, "channels"))
         database = Path(self.text(top["database"], "database")) if "database" in top else None
         db_path = (self.path.parent / (database or Path("fotopoort.db"))).resolve()
         sources: dict[str, tuple[str, int]] = {}
         for key, node in [
             *((f"export.{k}", export[k]) for k in _EXPORT_KEYS if k in export),
-            ("biometric_column", top["biometric_column"]),
+            *([("biometric_column", top["biometric_column"])] if "biometric_column" in top else []),
         ]:
             sources.setdefault(self.text(node, key), (key, node.start_mark.line + 1))
         channels_table = top["channels"]

@@ -249,7 +249,8 @@ def _build(
                 if ch not in granted
                 and all(r.answers[c] or c in r.unanswered for r in child_rows for c in cols)
             ),
-            biometric_unanswered=not biometric
+            biometric_unanswered=policy.biometric_column is not None
+            and not biometric
             and all(r.biometric or policy.biometric_column in r.unanswered for r in child_rows),
         )
     _same_number_twice(children, source, notes)
@@ -266,7 +267,8 @@ def _build(
 def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, int]:
     labels = [normalise_label(h) for h in header]
     required = [policy.export.child, policy.export.name, policy.export.group]
-    required.append(policy.biometric_column)
+    if policy.biometric_column is not None:
+        required.append(policy.biometric_column)
     for cols in policy.channels.values():
         required.extend(cols)
     optional = [policy.export.date] if policy.export.date else []
@@ -355,7 +357,7 @@ def _parse_rows(
             first_name=cell(row, columns.name),
             group=cell(row, columns.group),
             answers={label: answer(label) for label in answer_columns},
-            biometric=answer(policy.biometric_column),
+            biometric=policy.biometric_column is not None and answer(policy.biometric_column),
             day=_parse_day(cell(row, columns.date)) if columns.date in index else None,
             unanswered=frozenset(unanswered),
         )

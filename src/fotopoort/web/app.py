@@ -1,0 +1,364 @@
+"""The review page as a Flask app: what is waiting, and the same actions as `review assign` and
+`review approve`, audited the same way.
+
+Security, for a page that shows children's photos on a shared school computer:
+- every request needs the session cookie, given once in exchange for the one-time token of
+  the printed URL (a second use of that URL is refused);
+- every state change is a POST with the page's CSRF token (and, when the browser says where the
+  request comes from, it must come from this page);
+- photos are looked up by the sha256 of a decision in the database, never by a path from the
+  request, and served only when the file's bytes still hash to it;
+- a strict Content-Security-Policy; the page loads nothing from elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
+from PIL import Image, ImageDraw
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from .. import actions
+from ..channels import Channel
+from ..config import Policy
+from ..consents import ChildConsent
+from ..errors import FotopoortError, ImageError, UsageError
+from ..images import load_image
+from ..scan import sha256_file
+from ..store import Store, exclusive_run
+
+SESSION_COOKIE = "fotopoort_session"
+BY_COOKIE = "fotopoort_by"
+_SHA = re.compile(r"[0-9a-f]{64}")
+_SHOWN_SIDE = 1200  # the long side of a photo on the page
+_NAMEABLE = ("unknown", "ambiguous", "too_small", "assigned")
+_STATUS_TEXT = {
+    "identified": "recognised",
+    "assigned": "named by a person",
+    "ambiguous": "not sure who (looks like more than one child)",
+    "unknown": "not recognised",
+    "too_small": "too small to recognise",
+}
+CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@dataclass
+class Gate:
+    """The page's secrets and its clock: who may come in, and when it was last used."""
+
+    url_token: str | None  # None once exchanged for the cookie
+    session: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    clock: Callable[[], float] = time.monotonic
+    last_seen: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.last_seen = self.clock()
+
+    def exchange(self, token: str) -> bool:
+        """The one-time URL token, used once."""
+        with self.lock:
+            if self.url_token is None or not hmac.compare_digest(token, self.url_token):
+                return False
+            self.url_token = None
+            return True
+
+    def idle_for(self) -> float:
+        return self.clock() - self.last_seen
+
+
+@dataclass(frozen=True)
+class FaceView:
+    number: int  # 1-based, as `face K` in the reasons and `review assign --face K`
+    status: str
+    child: str | None
+    text: str
+    nameable: bool
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    channel: str
+    group: str | None
+    why: list[str]
+
+
+@dataclass(frozen=True)
+class PhotoView:
+    sha256: str
+    rel: str
+    path: str
+    channels: list[ChannelView]
+    faces: list[FaceView]
+
+
+def child_label(child: ChildConsent) -> str:
+    return f"{child.first_name or child.child} ({child.group})" if child.group else child.child
+
+
+def waiting(store: Store, channel: Channel | None) -> list[PhotoView]:
+    """The photos in review, one entry per content, most channels waiting first."""
+    snapshot = store.require_snapshot().snapshot
+    by_sha: dict[str, tuple[Any, list[ChannelView], dict[str, Any] | None]] = {}
+    for prev, entry in actions.review_list(store, channel):
+        why = [r["message"] for r in (entry["reasons"] if entry else []) if r["code"] != "consent"]
+        first, channels, latest = by_sha.setdefault(prev.sha256, (prev, [], entry))
+        channels.append(ChannelView(prev.channel, prev.group, why))
+        if entry and (latest is None or entry["id"] > latest["id"]):
+            by_sha[prev.sha256] = (first, channels, entry)
+    out = []
+    for sha, (prev, channels, entry) in by_sha.items():
+        faces = []
+        for n, f in enumerate(entry["faces"] if entry else [], start=1):
+            who = snapshot.children.get(f["child"]) if f["child"] else None
+            name = child_label(who) if who else (f["child"] or "")
+            text = _STATUS_TEXT.get(f["status"], f["status"])
+            faces.append(
+                FaceView(
+                    n,
+                    f["status"],
+                    f["child"],
+                    f"{name}: {text}" if name else text,
+                    f["status"] in _NAMEABLE,
+                )
+            )
+        out.append(PhotoView(sha, prev.rel, prev.path, channels, faces))
+    return sorted(out, key=lambda p: (-len(p.channels), p.rel))
+
+
+def create_app(
+    policy: Policy,
+    gate: Gate,
+    *,
+    channel: Channel | None = None,
+    wait: float = 10.0,
+) -> Flask:
+    app = Flask(__name__)
+    app.secret_key = secrets.token_bytes(32)  # signs the flash messages; new every run
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        MAX_CONTENT_LENGTH=64 * 1024,  # forms only
+    )
+
+    @contextmanager
+    def reading() -> Iterator[Store]:
+        store = Store(policy.database, read_only=True)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @contextmanager
+    def writing() -> Iterator[Store]:
+        with exclusive_run(policy.database, wait, lambda: None):
+            store = Store(policy.database)
+            try:
+                yield store
+            finally:
+                store.close()
+
+    @app.before_request
+    def guard() -> BaseResponse | None:
+        gate.last_seen = gate.clock()
+        token = request.args.get("token")
+        if token is not None:
+            if request.method != "GET" or not gate.exchange(token):
+                abort(403)
+            response = redirect(url_for("index"), code=303)  # the token leaves the address bar
+            response.set_cookie(
+                SESSION_COOKIE, gate.session, httponly=True, samesite="Strict", path="/"
+            )
+            return response
+        if not hmac.compare_digest(request.cookies.get(SESSION_COOKIE, ""), gate.session):
+            abort(403)
+        if request.method == "POST":
+            origin = request.headers.get("Origin")
+            if origin is not None and origin != request.host_url.rstrip("/"):
+                abort(403)
+            if not hmac.compare_digest(request.form.get("csrf", ""), gate.csrf):
+                abort(403)
+        return None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response
+
+    @app.errorhandler(403)
+    def forbidden(_exc: Exception) -> tuple[str, int]:
+        return render_template("forbidden.html"), 403
+
+    @app.get("/")
+    def index() -> str:
+        with reading() as store:
+            photos = waiting(store, channel)
+            children = sorted(
+                store.require_snapshot().snapshot.children.values(),
+                key=lambda c: (c.group.casefold(), c.first_name.casefold(), c.child),
+            )
+        return render_template(
+            "review.html",
+            photos=photos,
+            children=[(c.child, child_label(c)) for c in children],
+            by=request.cookies.get(BY_COOKIE, ""),
+            csrf=gate.csrf,
+            channel=channel.value if channel else None,
+        )
+
+    @app.get("/photo/<sha>.jpg")
+    def photo(sha: str) -> Response:
+        if not _SHA.fullmatch(sha):
+            abort(404)
+        with reading() as store:
+            rows = [p for p in store.previous_decisions() if p.sha256 == sha]
+            entries = actions.review_list(store, None)
+        if not rows:
+            abort(404)
+        faces: list[dict[str, Any]] = next(
+            (e["faces"] for p, e in entries if p.sha256 == sha and e), []
+        )
+        for path in dict.fromkeys(Path(r.path) for r in rows):
+            data = _verified_bytes(path, sha)
+            if data is not None:
+                try:
+                    return Response(_shown(data, faces, policy.max_pixels), mimetype="image/jpeg")
+                except ImageError:
+                    abort(415)
+        abort(404)  # changed or gone: nothing is shown that was not decided
+
+    @app.post("/name")
+    def name() -> BaseResponse:
+        by = request.form.get("by", "").strip()
+        response = redirect(url_for("index"), code=303)
+        if not by:
+            flash("Type your name: it goes in the audit trail with every decision.", "error")
+        else:
+            response.set_cookie(
+                BY_COOKIE, by[:100], httponly=True, samesite="Strict", max_age=365 * 86400
+            )
+        return response
+
+    def act(do: Callable[[Store, Path, str, str], str]) -> BaseResponse:
+        sha = request.form.get("sha", "")
+        target = url_for("index") + (f"#p-{sha[:12]}" if _SHA.fullmatch(sha) else "")
+        response = redirect(target, code=303)
+        by = request.cookies.get(BY_COOKIE, "").strip()
+        try:
+            if not by:
+                raise UsageError("type your name first: it goes in the audit trail")
+            with writing() as store:
+                path = _decided_path(store, sha)
+                flash(do(store, path, by, request.form.get("note", "").strip()), "done")
+        except FotopoortError as exc:
+            flash(str(exc), "error")
+        return response
+
+    @app.post("/assign")
+    def assign() -> BaseResponse:
+        def do(store: Store, path: Path, by: str, note: str) -> str:
+            face = _int(request.form.get("face", ""), "face")
+            child = request.form.get("child", "")
+            if not child:
+                raise UsageError(f"face {face}: choose a child from the list")
+            items = actions.review_assign(policy, store, path, face, child, by, note)
+            return f"face {face} named; " + _outcome(items)
+
+        return act(do)
+
+    @app.post("/approve")
+    def approve() -> BaseResponse:
+        def do(store: Store, path: Path, by: str, note: str) -> str:
+            ch = policy.require_channel(request.form.get("channel", ""))
+            group = request.form.get("group") or None
+            dismissed = sorted(int(n) for n in request.form.getlist("dismiss") if n.isdigit())
+            if dismissed:
+                faces = ", ".join(str(n) for n in dismissed)
+                note = "; ".join(
+                    x for x in (f"face {faces}: not a child / not recognisable", note) if x
+                )
+            items = actions.review_approve(policy, store, path, ch, group, by, note)
+            return f"approved for {ch.value}; " + _outcome(items)
+
+        return act(do)
+
+    return app
+
+
+def _int(value: str, what: str) -> int:
+    if not value.isdigit():
+        raise UsageError(f"{what}: expected a number, got {value!r}")
+    return int(value)
+
+
+def _outcome(items: list[Any]) -> str:
+    if not items:
+        return "nothing changed"
+    return f"{items[0].photo.photo.shown}: now " + ", ".join(
+        item.decision.verdict.value for item in items
+    )
+
+
+def _decided_path(store: Store, sha: str) -> Path:
+    """The file of a decided photo whose bytes are still the decided ones."""
+    if not _SHA.fullmatch(sha):
+        raise UsageError("no such photo")
+    paths = dict.fromkeys(Path(p.path) for p in store.previous_decisions() if p.sha256 == sha)
+    for path in paths:
+        if sha256_file(path) == sha:
+            return path
+    raise UsageError("that photo changed or is gone since it was checked: check it again")
+
+
+def _verified_bytes(path: Path, sha: str) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha else None
+
+
+def _shown(data: bytes, faces: list[dict[str, Any]], max_pixels: int) -> bytes:
+    """A JPEG of the photo, upright and smaller, its faces boxed and numbered."""
+    image = load_image(data, max_pixels=max_pixels, max_side=_SHOWN_SIDE)
+    shown = Image.fromarray(image.pixels)
+    draw = ImageDraw.Draw(shown)
+    width = max(2, round(max(shown.size) / 300))
+    for n, f in enumerate(faces, start=1):
+        top, right, bottom, left = (round(v / image.scale) for v in f["box"])
+        colour = (0, 160, 70) if f["status"] in ("identified", "assigned") else (230, 40, 40)
+        draw.rectangle((left, top, right, bottom), outline=colour, width=width)
+        size = max(14, min(48, (bottom - top) // 3))
+        label_top = max(0, top - size - 4)
+        draw.rectangle((left, label_top, left + size, label_top + size + 4), fill=colour)
+        draw.text(
+            (left + size // 2, label_top + size // 2 + 2),
+            str(n),
+            fill=(255, 255, 255),
+            anchor="mm",
+            font_size=size,
+        )
+    buf = io.BytesIO()
+    shown.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
