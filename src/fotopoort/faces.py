@@ -138,12 +138,12 @@ class DlibEngine:
 
 
 def analyze(
-    engine: FaceEngine, image: LoadedImage, settings: DetectionSettings
+    engine: FaceEngine, image: LoadedImage, settings: DetectionSettings, *, encode: bool = True
 ) -> tuple[DetectedFace, ...]:
-    """Find every face; encode those large enough to identify."""
+    """Find every face; encode those large enough to identify (none without `encode`)."""
     raw = [_clip(b, image.pixels.shape) for b in find_boxes(engine, image.pixels, settings)]
     raw = [b for b in raw if b[1] > b[3] and b[2] > b[0]]
-    big = [b for b in raw if _size(b) >= settings.min_face_px]
+    big = [b for b in raw if _size(b) >= settings.min_face_px] if encode else []
     encodings = dict(zip(big, engine.encode(image.pixels, big), strict=True))
     scale = image.scale
     faces = [

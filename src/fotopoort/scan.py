@@ -198,6 +198,22 @@ def analyse_bytes(
         return PhotoAnalysis(faces=(), error=str(exc))
     if on_image is not None:
         on_image(image)
+    if not len(gallery):
+        # nobody enrolled: nothing to compare a face with, so no face is encoded at all (less
+        # biometric processing, and faster); every face is for a person to name
+        large = settings.detection.min_face_px
+        return PhotoAnalysis(
+            tuple(
+                FaceResult(
+                    f.box,
+                    FaceStatus.UNKNOWN if f.size_px >= large else FaceStatus.TOO_SMALL,
+                    None,
+                    None,
+                    f.size_px,
+                )
+                for f in analyze(engine, image, settings.detection, encode=False)
+            )
+        )
     faces = analyze(engine, image, settings.detection)
     return PhotoAnalysis(identify_faces(faces, gallery, settings.thresholds))
 
