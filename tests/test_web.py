@@ -138,6 +138,16 @@ def test_a_post_without_the_csrf_token_changes_nothing(registered: Cli, kamp: Pa
     assert "one.png" in in_review(registered, "website")
 
 
+def test_a_post_from_the_page_itself_is_accepted(registered: Cli, kamp: Path) -> None:
+    """What a browser sends from the page: its own Origin (the Referrer-Policy keeps it)."""
+    client = logged_in(app_for(registered))
+    form = {"sha": sha(kamp / "one.png"), "face": "1", "child": MILA, "csrf": csrf_of(client)}
+    response = client.post("/assign", data=form, headers={"Origin": "http://localhost"})
+    assert response.status_code == 303
+    assert response.headers["Referrer-Policy"] == "same-origin"  # never `Origin: null`
+    assert reviews_table(registered)[0][:3] == ("assign", 0, MILA)
+
+
 def test_a_get_never_changes_state(registered: Cli, kamp: Path) -> None:
     client = logged_in(app_for(registered))
     query = f"sha={sha(kamp / 'one.png')}&face=1&child={MILA}&channel=website"
@@ -157,7 +167,7 @@ def test_the_page_shows_the_photos_most_channels_first_with_every_child(
     page = logged_in(app_for(registered)).get("/").get_data(as_text=True)
     assert page.index("two.png") < page.index("one.png")
     assert "waits for 2 channels" in page
-    assert "face 2: not recognised" in page
+    assert "face 2: not identified" in page
     # children without biometric consent can be named too (naming is not biometric processing)
     assert '<option value="0101105">Mila (Bevers)</option>' in page
     assert '<option value="0100512">Sophie (Bevers)</option>' in page

@@ -48,7 +48,7 @@ _STATUS_TEXT = {
     "identified": "recognised",
     "assigned": "named by a person",
     "ambiguous": "not sure who (looks like more than one child)",
-    "unknown": "not recognised",
+    "unknown": "not identified",
     "too_small": "too small to recognise",
 }
 CSP = (
@@ -200,7 +200,8 @@ def create_app(
     def headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on forms
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Cache-Control"] = "no-store"
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
