@@ -42,3 +42,15 @@ run audit --photo "$demo/kamp/k01_daan.jpg"
 step "9. What a person looks at: every photo with its faces boxed, per channel"
 printf 'The HTML report (open it in a browser; it shows children, readable by you only):\n  %s\n' \
   "$(pwd)/demo-out/report.html"
+
+step "10. The same school without consent for face recognition (no biometric_column)"
+mkdir -p zonder-gezichtsherkenning
+cd zonder-gezichtsherkenning
+grep -v '^biometric_column:' ../consents.yaml > consents.yaml
+run consents import "$demo/privacyvoorkeuren.csv" > /dev/null
+run enroll "$demo/referentiefotos" || test $? -eq 2   # 2: refused, nobody can be enrolled
+run check "$demo/kamp" --channel website || test $? -eq 1   # every photo with a face: review
+printf '(a teacher names the faces on the page `fotopoort review serve` opens; here, the same from the command line)\n'
+run review assign "$demo/kamp/k12_mila.jpg" --face 1 --child 0101105 --by "juf Anna" --note demo
+run check "$demo/kamp/k12_mila.jpg" --channel website   # named once: not asked again
+cd ..
