@@ -322,6 +322,19 @@ def test_serve_listens_on_127_0_0_1_only_and_stops(registered: Cli, kamp: Path) 
     assert lines[-1] == "stopped"
 
 
+def test_only_requests_that_come_in_count_as_use(registered: Cli, kamp: Path) -> None:
+    now = [100.0]
+    gate = Gate(url_token=TOKEN, clock=lambda: now[0])
+    client = create_app(load_policy(registered.config), gate).test_client()
+    now[0] = 400.0
+    assert client.get("/").status_code == 403  # a stranger knocking keeps nothing open
+    assert gate.idle_for() == 300.0
+    assert client.get(f"/?token={TOKEN}").status_code == 303
+    assert gate.idle_for() == 300.0  # the exchange itself is not use yet ...
+    assert client.get("/").status_code == 200
+    assert gate.idle_for() == 0.0  # ... the page is
+
+
 def test_serve_stops_when_idle(registered: Cli, kamp: Path) -> None:
     options = ServeOptions(open_browser=False, idle_minutes=0.5 / 60)
     why = serve(load_policy(registered.config), options, lambda _line: None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -47,6 +48,7 @@ def serve(
         store.require_snapshot()
     finally:
         store.close()
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # not "task queue depth" per photo
     gate = Gate(url_token=secrets.token_urlsafe(24))
     app = create_app(policy, gate, channel=options.channel, wait=options.wait)
     try:
