@@ -3,17 +3,18 @@
 (function () {
   const photos = () => Array.from(document.querySelectorAll("section.photo"));
   let current = 0;
-  function show(i) {
+  function show(i, scroll = true) {
     const all = photos();
     if (!all.length) return;
     current = Math.max(0, Math.min(all.length - 1, i));
     all.forEach((p, n) => p.classList.toggle("current", n === current));
-    all[current].scrollIntoView({ block: "start" });
+    if (scroll) all[current].scrollIntoView({ block: "start" });
   }
   document.addEventListener("DOMContentLoaded", () => {
     const all = photos();
     const at = all.findIndex((p) => "#" + p.id === window.location.hash);
-    if (all.length) show(at < 0 ? 0 : at);
+    // back at the photo just acted on; on a first visit the top (the name field) stays in view
+    if (all.length) show(at < 0 ? 0 : at, at >= 0);
   });
   document.addEventListener("keydown", (ev) => {
     const tag = (ev.target.tagName || "").toLowerCase();
