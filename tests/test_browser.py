@@ -97,6 +97,19 @@ def section(driver: Any, name: str) -> Any:
     raise AssertionError(f"{name} is not on the page")
 
 
+def shows(driver: Any, text: str, seconds: float = 30) -> bool:
+    """The page shows `text`, waiting for the navigation a click or Enter started (a click
+    returns before the next page has loaded; reading page_source at once is a race)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, seconds).until(lambda d: text in d.page_source)
+    except TimeoutException:
+        return False
+    return True
+
+
 def cli_json(cli: Cli, *args: str | Path) -> Any:
     result = cli(*args, "--json")
     assert result.exit_code == 0, result.output
@@ -122,6 +135,7 @@ def test_a_teacher_names_a_face_and_approves_a_photo(
     who = driver.find_element(By.ID, "by")
     who.clear()
     who.send_keys("juf Anna", Keys.ENTER)
+    assert shows(driver, ">Change</button>")  # the page again, now with the name saved
 
     # keyboard: j moves to the next photo
     driver.find_element(By.TAG_NAME, "body").send_keys("j")
@@ -137,7 +151,7 @@ def test_a_teacher_names_a_face_and_approves_a_photo(
     )
     mila.find_element(By.CSS_SELECTOR, "form.assign input[name=note]").send_keys("at the fire")
     mila.find_element(By.CSS_SELECTOR, "form.assign button").click()
-    assert "face 1 named; k12_mila.jpg: now allowed" in driver.page_source
+    assert shows(driver, "face 1 named; k12_mila.jpg: now allowed"), driver.page_source
 
     liam = section(driver, "sub/k14_liam.jpg")
     school = next(
@@ -147,7 +161,7 @@ def test_a_teacher_names_a_face_and_approves_a_photo(
     )
     school.find_element(By.CSS_SELECTOR, "input[name=note]").send_keys("checked with the class")
     school.find_element(By.CSS_SELECTOR, "button").click()
-    assert "approved for school; sub/k14_liam.jpg: now allowed" in driver.page_source
+    assert shows(driver, "approved for school; sub/k14_liam.jpg: now allowed"), driver.page_source
 
     # the CLI sees both, audited with the name given on the page
     website = {e["rel"] for e in cli_json(kamp_school, "review", "list", "-c", "website")}
