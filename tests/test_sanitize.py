@@ -165,6 +165,7 @@ def test_orientation_is_applied_to_the_pixels() -> None:
         assert len(im.getexif()) == 0  # no orientation tag left to depend on
         rgb = im.convert("RGB")
         top_right, bottom_right = rgb.getpixel((75, 5)), rgb.getpixel((75, 115))
+        assert isinstance(top_right, tuple) and isinstance(bottom_right, tuple)
     assert top_right[0] > 150 and top_right[2] < 80  # the red corner is now top right
     assert bottom_right[2] > 150 and bottom_right[0] < 80  # the blue one bottom right
 

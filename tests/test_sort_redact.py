@@ -179,7 +179,7 @@ def test_a_file_name_that_is_not_utf8_is_redacted_and_shown_with_escapes(
     assert school("sort", root, "--out", out, "--redact", "-c", "website").exit_code == 1
     copy = out / "website" / "redacted" / odd.name
     assert_filled(pixels(copy), face_box(300))
-    assert entries(out, "website")["caf\\xe9.png"]["redacted"]["path"] == (  # type: ignore[index]
+    assert entries(out, "website")["caf\\xe9.png"]["redacted"]["path"] == (
         "website/redacted/caf\\xe9.png"
     )
     assert "caf\\xe9.png" in (out / "report.html").read_text(encoding="utf-8")

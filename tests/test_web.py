@@ -202,8 +202,10 @@ def test_a_decided_photo_is_served_smaller_with_its_faces_boxed(
     assert response.mimetype == "image/jpeg"
     shown = Image.open(io.BytesIO(response.data)).convert("RGB")
     assert shown.size == (400, 200)
-    assert shown.getpixel((2, 2))[0] > 240  # the white background, untouched
-    red, green, _blue = shown.getpixel((10, 60))  # the left edge of face 1: the red box
+    corner, edge = shown.getpixel((2, 2)), shown.getpixel((10, 60))
+    assert isinstance(corner, tuple) and isinstance(edge, tuple)
+    assert corner[0] > 240  # the white background, untouched
+    red, green, _blue = edge  # the left edge of face 1: the red box
     assert red > 180 and green < 100
 
 
