@@ -14,7 +14,7 @@ import yaml
 from .channels import CHANNEL_NAMES, Channel
 from .errors import ConfigError, UsageError
 from .faces import DetectionSettings, Detector
-from .matching import Thresholds
+from .matching import THRESHOLD_KEYS, Thresholds
 from .videoconfig import DEFAULT_VIDEO, VideoSettings
 
 DEFAULT_CONFIG = "consents.yaml"
@@ -203,14 +203,7 @@ _VIDEO_KEYS = ("sample_fps", "max_minutes", "max_pixels", "beyond_limits")
 _BEYOND = ("review", "decide")
 _RETENTION_KEYS = ("snapshots_months", "audit_years")
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
-_MATCHING_KEYS = (
-    "tolerance",
-    "margin",
-    "spread_factor",
-    "min_references",
-    "lookalike_factor",
-    "single_reference_range",
-)
+_MATCHING_KEYS = THRESHOLD_KEYS
 _DETECTION_KEYS = (
     "detector",
     "max_side",

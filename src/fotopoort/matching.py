@@ -28,7 +28,7 @@ never turns a face that was not identified into one identified as an already enr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import Enum
 
 import numpy as np
@@ -64,14 +64,12 @@ class Thresholds:
     single_reference_range: float = 0.25  # the range of a child with one reference; 0: never
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "tolerance": self.tolerance,
-            "margin": self.margin,
-            "spread_factor": self.spread_factor,
-            "min_references": self.min_references,
-            "lookalike_factor": self.lookalike_factor,
-            "single_reference_range": self.single_reference_range,
-        }
+        return {key: getattr(self, key) for key in THRESHOLD_KEYS}
+
+
+# The thresholds' names, in their order: the keys of `matching:` in consents.yaml, the audit
+# trail's `thresholds` and what `calibrate --write` writes.
+THRESHOLD_KEYS = tuple(f.name for f in fields(Thresholds))
 
 
 @dataclass(frozen=True)
