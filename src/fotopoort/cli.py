@@ -815,19 +815,24 @@ def _render_problems(env: Env, channel: Channel, items: list[Any]) -> None:
     )
 
 
+# options of sort and report: several channels, and --group as check has it
+_Channels = Annotated[
+    list[str] | None,
+    typer.Option("--channel", "-c", help="A channel; repeat for several (default: all)."),
+]
+_GroupAsForCheck = Annotated[
+    str | None,
+    typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
+]
+
+
 @app.command("sort")
 def sort_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The folder to check (recursive).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sorted copies.")],
-    channel: Annotated[
-        list[str] | None,
-        typer.Option("--channel", "-c", help="A channel; repeat for several (default: all)."),
-    ] = None,
-    group: Annotated[
-        str | None,
-        typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
-    ] = None,
+    channel: _Channels = None,
+    group: _GroupAsForCheck = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
     ok_if_review: Annotated[
         bool,
@@ -903,14 +908,8 @@ def report_cmd(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write.")
     ],
-    channel: Annotated[
-        list[str] | None,
-        typer.Option("--channel", "-c", help="A channel; repeat for several (default: all)."),
-    ] = None,
-    group: Annotated[
-        str | None,
-        typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
-    ] = None,
+    channel: _Channels = None,
+    group: _GroupAsForCheck = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
 ) -> None:
     """Check photos without copying them and write one HTML file to look at.
