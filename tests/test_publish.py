@@ -20,22 +20,11 @@ from fotopoort import faults
 
 from .conftest import REPO, Cli
 from .fakes import make_photo
-from .test_cli_check import COLOURS, DAAN, NOAH, SOPHIE, shifted
+from .test_cli_check import COLOURS, DAAN, NOAH, school
+
+__all__ = ["school"]  # the fixture, imported so that pytest finds it here
 
 DECEMBER = "privacyvoorkeuren-december.csv"  # Daan's website consent withdrawn
-
-
-@pytest.fixture
-def school(cli: Cli, shared: Path, tmp_path: Path) -> Cli:
-    assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
-    refs = tmp_path / "refs"
-    for nr, colour in {**COLOURS, "0100512": SOPHIE}.items():
-        for i, d in enumerate((-2, 2)):  # two references: a child's range needs two
-            ref = shifted(colour, d)
-            make_photo(refs / nr / f"ref{i}.png", [(ref, 10)], face_px=100, size=(200, 200))
-    assert cli("enroll", refs).exit_code == 0
-    cli.default_args |= {"check": ["-j", "1"], "sort": ["-j", "1"]}
-    return cli
 
 
 @pytest.fixture

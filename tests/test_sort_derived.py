@@ -8,42 +8,27 @@ import hashlib
 import io
 import json
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image, IptcImagePlugin
 
-from fotopoort import faults
 from fotopoort.config import template_text
 from fotopoort.sanitize import check_clean
 
 from .conftest import Cli
 from .fakes import make_photo
 from .htmldom import parse
-from .test_cli_check import COLOURS, DAAN, NOAH, SOPHIE
+from .test_cli_check import COLOURS, DAAN, NOAH, school
+from .test_publish import hook
 from .test_sanitize import COMMENT, OWNER, SERIAL, XMP, exif_bytes, iptc_segment
 
-
-@pytest.fixture
-def school(cli: Cli, shared: Path, tmp_path: Path) -> Cli:
-    assert cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv").exit_code == 0
-    refs = tmp_path / "refs"
-    for nr, colour in {**COLOURS, "0100512": SOPHIE}.items():
-        make_photo(refs / nr / "ref.png", [(colour, 10)], face_px=100, size=(200, 200))
-    assert cli("enroll", refs).exit_code == 0
-    cli.default_args = {"check": ["-j", "1"], "sort": ["-j", "1"]}
-    return cli
-
-
-@pytest.fixture
-def hook() -> Iterator[Callable[[Callable[[str, str], None]], None]]:
-    def install(func: Callable[[str, str], None]) -> None:
-        faults.hook = func
-
-    yield install
-    faults.hook = None
+__all__ = [
+    "hook",
+    "school",
+]  # the fixtures, imported so that pytest finds them here (and test_sort_redact)
 
 
 def tagged_landscape() -> bytes:
