@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from typer.testing import Result
 
 from .conftest import Cli
@@ -23,19 +22,12 @@ from .test_enrol import (
     face,
     ok,
     query,
+    refdir,
     references,
+    school,
 )
 
-
-@pytest.fixture
-def school(cli: Cli, shared: Path) -> Cli:
-    ok(cli("consents", "import", shared / "demo" / "privacyvoorkeuren.csv"))
-    return cli
-
-
-@pytest.fixture
-def refdir(tmp_path: Path) -> Path:
-    return tmp_path / "referentiefotos"
+__all__ = ["refdir", "school"]  # the fixtures, imported so that pytest finds them here
 
 
 def dated_today(rows: list[Row]) -> list[Row]:
