@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
+from fotopoort import lang
 from fotopoort.cli import Env, app
 from fotopoort.config import template_text
 from fotopoort.faces import DlibEngine
@@ -22,6 +23,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FOTOPOORT_SHARED", REPO.parent / "shared"))
 DEMO = SHARED / "demo"
 FACES = SHARED / "faces"
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read English unless they choose: FOTOPOORT_LANG=en for the CliRunner and every
+    subprocess, and no --lang left over from an earlier test."""
+    monkeypatch.setenv("FOTOPOORT_LANG", "en")
+    lang.set_language(None)
+    yield
+    lang.set_language(None)
 
 
 @pytest.fixture(scope="session")

@@ -171,7 +171,7 @@ def test_group_option(school: Cli, tmp_path: Path) -> None:
 )
 def test_usage_errors_exit_2(school: Cli, tmp_path: Path, args: list[str], message: str) -> None:
     result = school("check", camp(tmp_path / "kamp"), *args)
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.stderr
     assert message in result.stderr
 
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import csv
 import getpass
+import inspect
 import io
 import json
 import os
+import re
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, _GeneratorContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console, ConsoleRenderable, RenderableType, RenderHook
@@ -24,9 +27,11 @@ from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
-from typer.core import TyperGroup
+from typer._click.core import Command as ClickCommand
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, actions
+from . import __version__, actions, lang
 from .calibrate import (
     RECOMMENDED_REFERENCES,
     Calibration,
@@ -36,9 +41,15 @@ from .calibrate import (
 )
 from .channels import CHANNEL_NAMES, Channel
 from .config import Policy, load_policy, resolve_config_path, write_template
+from .consents import ConsentChange
 from .decide import ReasonCode, Verdict
 from .errors import ExitCode, FotopoortError, UsageError, environment_problem
 from .faces import DlibEngine
+from .lang import Lang
+from .messages import Text as Message
+from .messages import cli as M
+from .messages import errors as E
+from .messages import render
 from .output import check_document, reasons_json, summary
 from .scan import EngineFactory, readable
 from .store import Store, exclusive_run
@@ -99,7 +110,88 @@ class Env:
     clock: Callable[[], float] = time.monotonic  # for the ETA of plain progress lines
 
 
-class _Group(TyperGroup):
+# --- the interface language ----------------------------------------------------------------
+#
+# typer reads help texts when the module is imported, before --lang is parsed: each help text
+# is given as its English form and registered here, and the command classes below put it in
+# the run's language at the moment a help page is formatted.
+
+_HELP: dict[str, tuple[Message, dict[str, Any]]] = {}
+
+
+def _h(text: Message, **params: Any) -> str:
+    """A help text (or metavar) for typer, shown in the run's language."""
+    for form in (text.en, text.nl):
+        _HELP[inspect.cleandoc(form.format(**params))] = (text, params)
+    return text.en.format(**params)
+
+
+def _localised(value: str | None) -> str | None:
+    if not value:
+        return value
+    found = _HELP.get(inspect.cleandoc(value))
+    return value if found is None else render(found[0], **found[1])
+
+
+def _t(text: Message, **params: Any) -> str:
+    return render(text, **params)
+
+
+_EXTRA = re.compile(r"(?<=[\[; ])(default: |required(?=[\];]))")
+
+
+class _Formatter(HelpFormatter):
+    """click's help frame (headings, 'Usage:', '[default: ...]') in the run's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _t(M.USAGE) if prefix is None else prefix)
+
+    def section(self, name: str) -> _GeneratorContextManager[None, None, None]:
+        heading = M.HEADINGS.get(name)
+        return super().section(name if heading is None else _t(heading))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        extra = {"default: ": _t(M.DEFAULT), "required": _t(M.REQUIRED)}
+        rows = [(a, _EXTRA.sub(lambda m: extra[m.group(1)], b)) for a, b in rows]
+        super().write_dl(rows, *args, **kwargs)
+
+
+class _Context(typer.Context):
+    formatter_class = _Formatter
+
+
+class _LocalisedHelp(ClickCommand):
+    """Help texts in the run's language, put in when a help page is made (after --lang)."""
+
+    context_class = _Context
+
+    def _localise(self, ctx: Any) -> None:
+        self.help = _localised(self.help)
+        for param in self.get_params(ctx):
+            for attr in ("help", "metavar"):
+                setattr(param, attr, _localised(getattr(param, attr, None)))
+        option = self.get_help_option(ctx)
+        if option is not None:
+            option.help = _t(M.HELP_OPTION)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._localise(ctx)
+        super().format_help(ctx, formatter)
+
+    def get_usage(self, ctx: Any) -> str:
+        self._localise(ctx)
+        return super().get_usage(ctx)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        self.help = _localised(self.help)
+        return super().get_short_help_str(limit)
+
+
+class _Localised(_LocalisedHelp, TyperCommand):
+    pass
+
+
+class _Group(_LocalisedHelp, TyperGroup):
     """The one place where errors become exit codes."""
 
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
@@ -109,10 +201,10 @@ class _Group(TyperGroup):
             env = ctx.obj if isinstance(ctx.obj, Env) else Env()
             if env.debug:
                 traceback.print_exc()
-            env.err.print(f"fotopoort: error: {exc}", markup=False, soft_wrap=True)
+            env.err.print(_t(E.ERROR, message=exc), markup=False, soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            typer.echo("fotopoort: interrupted; nothing is lost, run again to resume", err=True)
+            typer.echo(_t(E.INTERRUPTED), err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: exit 2
             raise
@@ -122,29 +214,38 @@ class _Group(TyperGroup):
                 traceback.print_exc()
             problem = environment_problem(exc)
             if problem is not None:  # the machine, not fotopoort: full disk, read-only, ...
-                env.err.print(f"fotopoort: error: {problem}", markup=False, soft_wrap=True)
+                env.err.print(_t(E.ERROR, message=problem), markup=False, soft_wrap=True)
                 raise typer.Exit(int(ExitCode.USAGE)) from None
             env.err.print(
-                f"fotopoort: internal error: {type(exc).__name__}: {exc} "
-                "(please report it; --debug shows the traceback)",
+                _t(E.INTERNAL, kind=type(exc).__name__, message=exc),
                 markup=False,
                 soft_wrap=True,
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
-app = typer.Typer(
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _App(typer.Typer):
+    """A typer app whose commands are _Localised unless they say otherwise."""
+
+    def command(  # typer's keywords, passed on as they are
+        self, name: str | None = None, **kwargs: Any
+    ) -> Callable[[_F], _F]:
+        kwargs.setdefault("cls", _Localised)
+        return super().command(name, **kwargs)
+
+
+app = _App(
     cls=_Group,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    help="Checks school photos against parents' consent before anything is published.\n\n"
-    "Exit codes: 0 success (check/sort: every photo allowed), 1 some photo blocked or in "
-    "review (enroll: no child enrolled), 2 usage, configuration or input error, 3 internal "
-    "error, 75 another run is busy with the database (try again later), 130 interrupted.",
+    help=_h(M.APP),
 )
-consents_app = typer.Typer(cls=_Group, no_args_is_help=True, help="The consent register.")
+consents_app = _App(cls=_Group, no_args_is_help=True, help=_h(M.CONSENTS_APP))
 app.add_typer(consents_app, name="consents")
 
 
@@ -154,39 +255,55 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class _LangChoice(StrEnum):
+    NL = "nl"
+    EN = "en"
+
+
+def _set_lang(value: _LangChoice | None) -> None:
+    if value is not None:
+        lang.set_language(lang.parse(value.value))
+
+
+def _lang_in(argv: list[str]) -> Lang | None:
+    """--lang from the command line, read before typer builds anything (main() sets it)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return lang.parse(argv[i + 1])
+        if arg.startswith("--lang="):
+            return lang.parse(arg.removeprefix("--lang="))
+    return None
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,
     config: Annotated[
         Path | None,
+        typer.Option("--config", help=_h(M.OPT_CONFIG), show_default=False),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help=_h(M.OPT_DEBUG))] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", metavar=_h(M.META_SECONDS), min=0, help=_h(M.OPT_WAIT)),
+    ] = 600.0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=_h(M.OPT_VERSION)),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_h(M.OPT_QUIET))] = False,
+    language: Annotated[
+        _LangChoice | None,
         typer.Option(
-            "--config",
-            help="Policy file (default: $FOTOPOORT_CONFIG, else ./consents.yaml).",
+            "--lang",
+            callback=_set_lang,
+            is_eager=True,  # before --help, so `--lang nl --help` is Dutch
+            help=_h(M.OPT_LANG),
             show_default=False,
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
-    wait: Annotated[
-        float,
-        typer.Option(
-            "--wait",
-            metavar="SECONDS",
-            min=0,
-            help="How long to wait while another run uses the same database.",
-        ),
-    ] = 600.0,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-    quiet: Annotated[
-        bool,
-        typer.Option(
-            "--quiet",
-            "-q",
-            help="Print only warnings, errors and --json documents (for jobs); the exit code "
-            "says the rest.",
-        ),
-    ] = False,
 ) -> None:
     env = ctx.obj if isinstance(ctx.obj, Env) else Env()
     _sanitise(env.out)
@@ -213,13 +330,11 @@ def _by(value: str | None) -> str:
         except (OSError, KeyError):  # no login name (a container, a service account)
             return "unknown"
     if not value.strip():
-        raise UsageError("--by may not be empty: say who does this (it goes in the audit trail)")
+        raise UsageError(_t(M.BY_EMPTY))
     return value.strip()
 
 
-_BY_DEFAULT = typer.Option(
-    "--by", help="Who does this, for the audit trail (default: your login name)."
-)
+_BY_DEFAULT = typer.Option("--by", help=_h(M.OPT_BY_DEFAULT))
 
 
 def _policy(env: Env, *, matching: bool = False) -> Policy:
@@ -227,7 +342,7 @@ def _policy(env: Env, *, matching: bool = False) -> Policy:
     than the measured safe range."""
     policy = load_policy(resolve_config_path(env.config))
     for warning in policy.looser_than_measured() if matching else []:
-        env.err.print(f"warning: {warning}", markup=False, soft_wrap=True)
+        env.err.print(_t(E.WARNING, message=warning), markup=False, soft_wrap=True)
     return policy
 
 
@@ -239,11 +354,7 @@ def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
         policy.database.parent.mkdir(parents=True, exist_ok=True)
 
     def waiting() -> None:
-        env.err.print(
-            f"waiting for another fotopoort run on {policy.database} to finish "
-            f"(at most {env.wait:.0f} s) ...",
-            markup=False,
-        )
+        env.err.print(_t(M.WAITING, database=policy.database, seconds=env.wait), markup=False)
 
     with ExitStack() as stack:
         if write:
@@ -252,8 +363,7 @@ def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
         stack.callback(store.close)
         if policy.database.stat().st_mode & 0o077:
             env.err.print(
-                f"warning: {policy.database} can be read by other users, and it holds "
-                "children's face encodings: `chmod 600` it (a writing command does so)",
+                _t(E.WARNING, message=_t(M.DATABASE_READABLE, database=policy.database)),
                 markup=False,
                 soft_wrap=True,
             )
@@ -261,9 +371,10 @@ def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
 
 
 @contextmanager
-def _progress(env: Env, what: str) -> Iterator[Callable[[int, int, str], None] | None]:
+def _progress(env: Env, doing: str) -> Iterator[Callable[[int, int, str], None] | None]:
     """A progress bar on a terminal; plain lines in a log (every tenth of the work, at most
-    every 100 photos, with an ETA); nothing with --quiet."""
+    every 100 photos, with an ETA); nothing with --quiet. `doing` is a key of M.PROGRESS."""
+    what = _t(M.PROGRESS[doing])
     if env.quiet:
         yield None
         return
@@ -288,10 +399,9 @@ def _plain_progress(env: Env, what: str) -> Callable[[int, int, str], None]:
         if not done or (done % step and done != total):
             return
         elapsed = env.clock() - start
-        line = f"{what}: {done}/{total}, {_duration(elapsed)} elapsed"
+        line = _t(M.PROGRESS_LINE, what=what, done=done, total=total, elapsed=_duration(elapsed))
         if done < total:
-            left = elapsed / done * (total - done)
-            line += f", about {_duration(left)} left"
+            line += _t(M.PROGRESS_LEFT, left=_duration(elapsed / done * (total - done)))
         env.err.print(line, markup=False, soft_wrap=True)
 
     return update
@@ -299,25 +409,20 @@ def _plain_progress(env: Env, what: str) -> Callable[[int, int, str], None]:
 
 def _duration(seconds: float) -> str:
     if seconds < 120:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
+        return _t(M.SECONDS, n=seconds)
+    return _t(M.MINUTES, n=seconds / 60)
 
 
 # --- init ---------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(help=_h(M.INIT))
 def init(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(help="Where to write consents.yaml.")] = Path(),
+    directory: Annotated[Path, typer.Argument(help=_h(M.INIT_DIRECTORY))] = Path(),
 ) -> None:
-    """Write a commented consents.yaml template (never overwrites an existing one)."""
     target = write_template(directory)
-    _env(ctx).out.print(
-        f"wrote {target}: map your export's column labels in it, then run "
-        "`fotopoort consents import EXPORT`",
-        markup=False,
-    )
+    _env(ctx).out.print(_t(M.INIT_WROTE, target=target), markup=False)
 
 
 # --- consents -------------------------------------------------------------------------------
@@ -326,34 +431,14 @@ def init(
 _SHOWN = 40  # change lines and warnings printed by an import; past that, a count
 
 
-@consents_app.command("import")
+@consents_app.command("import", help=_h(M.IMPORT))
 def consents_import(
     ctx: typer.Context,
-    export: Annotated[Path, typer.Argument(help="The consent export (CSV or XLSX).")],
-    older_ok: Annotated[
-        bool,
-        typer.Option(
-            "--older-ok",
-            help="Import an export older than the current snapshot (it may bring back "
-            "consent withdrawn since).",
-        ),
-    ] = False,
-    yes: Annotated[
-        bool,
-        typer.Option(
-            "--yes",
-            help="Import although it gives consent back to, or removes, many children at once.",
-        ),
-    ] = False,
+    export: Annotated[Path, typer.Argument(help=_h(M.IMPORT_EXPORT))],
+    older_ok: Annotated[bool, typer.Option("--older-ok", help=_h(M.IMPORT_OLDER_OK))] = False,
+    yes: Annotated[bool, typer.Option("--yes", help=_h(M.IMPORT_YES))] = False,
     by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
-    """Import a consent export as the new current snapshot (all or nothing).
-
-    Children whose face-recognition consent is withdrawn, or who left, have their encodings
-    deleted in the same step. An export older than the current snapshot is refused (unless
-    --older-ok), and so is one that gives consent back to, or removes, more than a few
-    children at once (over 20% of the school, or over 10 children; unless --yes).
-    """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
@@ -362,37 +447,41 @@ def consents_import(
         )
     notes = result.snapshot.notes
     for note in notes[:_SHOWN]:
-        env.err.print(f"warning: {note}", markup=False, soft_wrap=True)
+        env.err.print(_t(E.WARNING, message=note), markup=False, soft_wrap=True)
     if len(notes) > _SHOWN:
-        env.err.print(f"warning: ... and {len(notes) - _SHOWN} more warnings", markup=False)
+        more = _t(M.MORE_WARNINGS, n=len(notes) - _SHOWN)
+        env.err.print(_t(E.WARNING, message=more), markup=False)
     outcome = result.outcome
     snap = outcome.stored.snapshot
     if outcome.already_current:
-        env.out.print(
-            f"{export.name}: already the current snapshot (sha256 {snap.sha256[:12]}); nothing "
-            "changed",
-            markup=False,
-        )
+        env.out.print(_t(M.ALREADY_CURRENT, name=export.name, sha=snap.sha256[:12]), markup=False)
         return
+    dated = _t(M.EXPORT_DATED, date=snap.export_date.isoformat()) if snap.export_date else ""
     env.out.print(
-        f"imported {export.name}: {len(snap.children)} children, snapshot "
-        f"{outcome.stored.id} (sha256 {snap.sha256[:12]}"
-        + (f", export dated {snap.export_date.isoformat()}" if snap.export_date else "")
-        + ")",
+        _t(
+            M.IMPORTED,
+            name=export.name,
+            children=len(snap.children),
+            id=outcome.stored.id,
+            sha=snap.sha256[:12],
+            dated=dated,
+        ),
         markup=False,
     )
     for change in result.changes[:_SHOWN]:
-        env.out.print(f"changed  {change.describe()}", markup=False)
+        env.out.print(_t(M.CHANGED, change=_change(change)), markup=False)
     if len(result.changes) > _SHOWN:
-        env.out.print(
-            f"changed  ... and {len(result.changes) - _SHOWN} more: "
-            "`fotopoort consents diff` lists every change",
-            markup=False,
-        )
+        env.out.print(_t(M.CHANGED_MORE, n=len(result.changes) - _SHOWN), markup=False)
     for child, why in outcome.forgotten:
-        env.out.print(f"deleted the face encodings of {child}: {why}", markup=False)
+        env.out.print(_t(M.ENCODINGS_DELETED, child=child, why=why), markup=False)
     if result.changes:
-        env.out.print("run `fotopoort recheck` for the photos this affects", markup=False)
+        env.out.print(_t(M.RUN_RECHECK), markup=False)
+
+
+def _change(change: ConsentChange) -> str:
+    who = f"{change.name} ({change.child})" if change.name else change.child
+    channel = change.channel.value if change.channel else ""
+    return _t(M.CHANGE[change.kind.value], who=who, channel=channel)
 
 
 _SHORT_COLUMN = {
@@ -402,19 +491,20 @@ _SHORT_COLUMN = {
     "website": "web",
     "training": "trng",
     "research": "rsch",
-    "biometric": "bio",
 }
 
 
-@consents_app.command("show")
+_JSON_TABLE = typer.Option("--json", help=_h(M.OPT_JSON_TABLE))
+
+
+@consents_app.command("show", help=_h(M.SHOW))
 def consents_show(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[bool, _JSON_TABLE] = False,
     child: Annotated[
-        str | None, typer.Option("--child", metavar="NR", help="Only this leerlingnummer.")
+        str | None, typer.Option("--child", metavar="NR", help=_h(M.SHOW_CHILD))
     ] = None,
 ) -> None:
-    """Show the current consent snapshot: one row per child, one column per channel."""
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
@@ -424,7 +514,7 @@ def consents_show(
     if child is not None:
         children = [c for c in children if c.child == child]
         if not children:
-            raise UsageError(f"no child {child!r} in the current snapshot")
+            raise UsageError(_t(M.NO_CHILD_IN_SNAPSHOT, child=child))
     channels = list(policy.channels)
     if as_json:
         doc = {
@@ -455,13 +545,14 @@ def consents_show(
         return "Ja" if yes else "?" if never else "nee"
 
     def table_with(headers: list[str]) -> Table:
-        table = Table(title=f"{snap.source} (imported {stored.imported_at})", pad_edge=False)
+        title = _t(M.SHOW_TITLE, source=snap.source, at=stored.imported_at)
+        table = Table(title=title, pad_edge=False)
         # identifiers are never cut: the number column is as wide as its longest number
         widest = max((len(c.child) for c in children), default=5)
-        table.add_column("child", no_wrap=True, min_width=max(5, widest))
+        table.add_column(_t(M.COL_CHILD), no_wrap=True, min_width=max(5, widest))
         for col, values in (
-            ("name", [c.first_name for c in children]),
-            ("group", [c.group for c in children]),
+            (_t(M.COL_NAME), [c.first_name for c in children]),
+            (_t(M.COL_GROUP), [c.group for c in children]),
         ):
             table.add_column(col, overflow="fold", min_width=min(12, max(map(len, [col, *values]))))
         for col in headers:
@@ -476,7 +567,7 @@ def consents_show(
             )
         return table
 
-    columns = [*[ch.value for ch in channels], "biometric"]
+    columns = [*[ch.value for ch in channels], _t(M.COL_BIOMETRIC)]
     # measured as printed (cells escaped by the render hook), on a copy: escaped once only
     trial = _Sanitiser().process_renderables([table_with(columns)])[0]
     natural = Measurement.get(env.out, env.out.options.update_width(10_000), trial).maximum
@@ -484,7 +575,7 @@ def consents_show(
     table = table_with(columns)
     if natural > env.out.width:
         # a narrow terminal: short column names and a legend, rather than a table cut off
-        short = [_SHORT_COLUMN[col] for col in columns]
+        short = [*(_SHORT_COLUMN[ch.value] for ch in channels), _t(M.COL_BIOMETRIC_SHORT)]
         table = table_with(short)
     env.out.print(table)
     if short is not None:
@@ -494,26 +585,17 @@ def consents_show(
         )
     never = [c for c in children if c.unanswered or c.biometric_unanswered]
     if never:
-        env.out.print(
-            f"? = never answered (empty or 'Niet ingevuld'; counts as no): {len(never)} "
-            "children whose parents could be asked again: "
-            + ", ".join(f"{c.first_name} ({c.child})" if c.first_name else c.child for c in never),
-            markup=False,
-        )
+        named = ", ".join(f"{c.first_name} ({c.child})" if c.first_name else c.child for c in never)
+        env.out.print(_t(M.NEVER_ANSWERED, n=len(never), children=named), markup=False)
 
 
-@consents_app.command("diff")
+@consents_app.command("diff", help=_h(M.DIFF))
 def consents_diff(
     ctx: typer.Context,
-    old: Annotated[
-        int | None, typer.Argument(help="Snapshot number (default: the previous).")
-    ] = None,
-    new: Annotated[
-        int | None, typer.Argument(help="Snapshot number (default: the current).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+    old: Annotated[int | None, typer.Argument(help=_h(M.DIFF_OLD))] = None,
+    new: Annotated[int | None, typer.Argument(help=_h(M.DIFF_NEW))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_h(M.OPT_JSON_LINES))] = False,
 ) -> None:
-    """What changed between two imported exports: per child and channel, given or withdrawn."""
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
@@ -534,55 +616,50 @@ def consents_diff(
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    env.out.print(
-        f"snapshot {a.id} ({a.snapshot.source}, imported {a.imported_at}) -> snapshot {b.id} "
-        f"({b.snapshot.source}, imported {b.imported_at})",
-        markup=False,
+    header = _t(
+        M.DIFF_HEADER,
+        a=a.id,
+        a_source=a.snapshot.source,
+        a_at=a.imported_at,
+        b=b.id,
+        b_source=b.snapshot.source,
+        b_at=b.imported_at,
     )
+    env.out.print(header, markup=False)
     for change in changes:
-        env.out.print(f"  {change.describe()}", markup=False)
-    env.out.print(f"{len(changes)} changes", markup=False)
+        env.out.print(f"  {_change(change)}", markup=False)
+    env.out.print(_t(M.DIFF_COUNT, n=len(changes)), markup=False)
 
 
-_JOBS_HELP = "Worker processes (default: all cores)."
+_JOBS = typer.Option("--jobs", "-j", help=_h(M.OPT_JOBS))
 
 
 def _jobs(value: int | None) -> int:
     if value is None:
         return os.cpu_count() or 1
     if value < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(_t(M.JOBS_AT_LEAST_ONE))
     return value
 
 
 # --- enrolment ------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(help=_h(M.ENROLL))
 def enroll(
     ctx: typer.Context,
-    refdir: Annotated[
-        Path, typer.Argument(help="A folder with one folder per leerlingnummer of photos.")
-    ],
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    refdir: Annotated[Path, typer.Argument(help=_h(M.ENROLL_REFDIR))],
+    jobs: Annotated[int | None, _JOBS] = None,
     child: Annotated[
         list[str] | None,
         typer.Option(
             "--child",
             metavar="NR",
-            help="Only this child's folder; repeat for several. A forgotten child is enrolled "
-            "again only this way, after a newer export gives consent again.",
+            help=_h(M.ENROLL_CHILD),
         ),
     ] = None,
     by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
-    """Enrol children from reference photos: only those with face-recognition consent (Ja).
-
-    Each reference photo must show exactly one face, large enough to identify. Re-running is
-    safe: photos already enrolled are recognised by their content. A child `forget` was run
-    for stays forgotten: only `--child NR`, after a newer export gives consent again, enrols
-    it again.
-    """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store, _progress(env, "enrolling") as progress:
@@ -597,34 +674,31 @@ def enroll(
             by=_by(by),
         )
     for entry, why in report.ignored:
-        env.err.print(f"ignored {entry}: {why}", markup=False)
+        env.err.print(_t(M.IGNORED, entry=entry, why=why), markup=False)
     enrolled = skipped = 0
     for o in report.children:
         who = f"{o.name} ({o.child})" if o.name else o.child
         if o.skipped_why:
             skipped += 1
-            env.out.print(f"skipped  {who}: {o.skipped_why}", markup=False)
+            env.out.print(_t(M.ENROL_SKIPPED, who=who, why=o.skipped_why), markup=False)
             continue
         for name, why in o.skipped_photos:
-            env.out.print(f"         {who}: photo {name} not used: {why}", markup=False)
+            env.out.print(_t(M.ENROL_PHOTO_UNUSED, who=who, name=name, why=why), markup=False)
         if o.enrolled or o.already:
             enrolled += 1
             env.out.print(
-                f"enrolled {who}: {o.enrolled} new, {o.already} already enrolled", markup=False
+                _t(M.ENROL_ENROLLED, who=who, new=o.enrolled, already=o.already), markup=False
             )
         else:
             skipped += 1
-            env.out.print(f"skipped  {who}: no usable reference photo", markup=False)
-    env.out.print(f"{enrolled} children enrolled, {skipped} skipped", markup=False)
+            env.out.print(_t(M.ENROL_NO_USABLE, who=who), markup=False)
+    env.out.print(_t(M.ENROL_SUMMARY, enrolled=enrolled, skipped=skipped), markup=False)
     _render_enrolment_notes(env, policy, {o.child for o in report.children if not o.skipped_why})
     if not enrolled:  # a job that did nothing is not a success
         env.err.print(
-            f"fotopoort: no child enrolled from {refdir}: "
-            + (
-                f"none of its {skipped} folders gave an enrolled child (see why above)"
-                if skipped
-                else "it holds no folder per leerlingnummer"
-            ),
+            _t(M.ENROL_NONE_FOLDERS, refdir=refdir, n=skipped)
+            if skipped
+            else _t(M.ENROL_NO_FOLDERS, refdir=refdir),
             markup=False,
             soft_wrap=True,
         )
@@ -647,36 +721,24 @@ def _render_enrolment_notes(env: Env, policy: Policy, children: set[str]) -> Non
         if note.child not in children:
             continue
         if note.few_references:
-            env.out.print(
-                f"note     {who(note.child)}: {note.references} reference photo(s), too few to "
-                "be recognised automatically (its photos go to review): add reference photos",
-                markup=False,
-            )
+            env.out.print(_t(M.NOTE_FEW, who=who(note.child), n=note.references), markup=False)
         elif note.references < RECOMMENDED_REFERENCES:
             short.append(note.child)
         if note.lookalike_of is not None:
             env.out.print(
-                f"note     {who(note.child)} and {who(note.lookalike_of)} look alike to the "
-                "model: faces like theirs go to review (see `fotopoort calibrate`)",
+                _t(M.NOTE_LOOKALIKE, who=who(note.child), other=who(note.lookalike_of)),
                 markup=False,
             )
     if short:
         named = ", ".join(who(c) for c in short[:5]) + (", ..." if len(short) > 5 else "")
         env.out.print(
-            f"note     {len(short)} of the children enrolled have fewer than "
-            f"{RECOMMENDED_REFERENCES} reference photos ({named}): "
-            f"with {RECOMMENDED_REFERENCES}, from different days, many more of their photos are "
-            "recognised instead of going to review (docs/accuracy.md)",
+            _t(M.NOTE_SHORT, n=len(short), recommended=RECOMMENDED_REFERENCES, named=named),
             markup=False,
         )
 
 
-@app.command()
-def enrolled(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-) -> None:
-    """List enrolled children: number of reference photos and enrolment date."""
+@app.command(help=_h(M.ENROLLED))
+def enrolled(ctx: typer.Context, as_json: Annotated[bool, _JSON_TABLE] = False) -> None:
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
@@ -697,46 +759,33 @@ def enrolled(
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     table = Table()
-    for col in ("child", "name", "references", "enrolled"):
-        table.add_column(col)
+    for col in (M.COL_CHILD, M.COL_NAME, M.COL_REFERENCES, M.COL_ENROLLED):
+        table.add_column(_t(col))
     for r in rows:
         name = names[r.child].first_name if r.child in names else ""
         table.add_row(r.child, name, str(r.references), r.first_enrolled)
     env.out.print(table)
-    env.out.print(f"{len(rows)} children enrolled", markup=False)
+    env.out.print(_t(M.ENROLLED_COUNT, n=len(rows)), markup=False)
 
 
-@app.command()
+@app.command(help=_h(M.FORGET))
 def forget(
     ctx: typer.Context,
-    child: Annotated[str, typer.Argument(metavar="NR", help="The child's leerlingnummer.")],
+    child: Annotated[str, typer.Argument(metavar="NR", help=_h(M.FORGET_CHILD))],
     by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
-    """Delete every face encoding and cached result of one child.
-
-    In the audit trail and in human reviews the child's number is replaced by a pseudonym."""
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
         result = actions.forget(store, child, _by(by))
-    env.out.print(
-        f"forgot {child}: {result.deleted} reference encodings deleted; the child is not "
-        "enrolled again until a newer consent export gives face-recognition consent and a "
-        f"person runs `fotopoort enroll FOLDER --child {child}`",
-        markup=False,
-    )
+    env.out.print(_t(M.FORGOT, child=child, deleted=result.deleted), markup=False)
     if result.photos_left:
-        env.out.print(
-            f"{len(result.photos_left)} reference photos are still on disk; fotopoort never "
-            "deletes photos, they are the school's to delete:",
-            markup=False,
-        )
+        env.out.print(_t(M.PHOTOS_LEFT, n=len(result.photos_left)), markup=False)
         for path in result.photos_left:
             env.out.print(f"  {path}", markup=False, soft_wrap=True)
     if result.photos_unknown:
         env.out.print(
-            "reference photos enrolled before fotopoort kept their folder (the school's to "
-            f"delete, if still there): {', '.join(result.photos_unknown)}",
+            _t(M.PHOTOS_UNKNOWN, children=", ".join(result.photos_unknown)),
             markup=False,
             soft_wrap=True,
         )
@@ -745,30 +794,27 @@ def forget(
 # --- check and sort -------------------------------------------------------------------------
 
 
-@app.command()
+_PATHS = typer.Argument(help=_h(M.ARG_PATHS))
+_JSON_ONLY = typer.Option("--json", help=_h(M.OPT_JSON_ONLY))
+
+
+@app.command(help=_h(M.CHECK))
 def check(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Photos or folders (recursive).")],
+    paths: Annotated[list[Path], _PATHS],
     channel: Annotated[
-        str, typer.Option("--channel", "-c", help=f"One of: {', '.join(CHANNEL_NAMES)}.")
+        str,
+        typer.Option(
+            "--channel", "-c", help=_h(M.OPT_CHANNEL_ONE_OF, channels=", ".join(CHANNEL_NAMES))
+        ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+    as_json: Annotated[bool, _JSON_ONLY] = False,
     group: Annotated[
         str | None,
-        typer.Option(
-            "--group",
-            metavar="STAMGROEP",
-            help="For the stamgroep channel: the group whose parents see the photo. Children "
-            "of other groups then need their school consent.",
-        ),
+        typer.Option("--group", metavar="STAMGROEP", help=_h(M.OPT_GROUP_CHECK)),
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    jobs: Annotated[int | None, _JOBS] = None,
 ) -> None:
-    """Decide for each photo whether it may go out on CHANNEL: allowed, blocked or review.
-
-    Exit code 0 only when every photo is allowed, so `fotopoort check DIR -c website && upload
-    DIR` is safe.
-    """
     env = _env(ctx)
     policy = _policy(env, matching=True)
     ch = policy.require_channel(channel)
@@ -797,67 +843,57 @@ def check(
 def _render_problems(env: Env, channel: Channel, items: list[Any]) -> None:
     problems = [i for i in items if i.decision.verdict is not Verdict.ALLOWED]
     if problems:
-        table = Table(title=f"not allowed for {channel}")
-        table.add_column("photo", overflow="fold")
-        table.add_column("decision")
-        table.add_column("why", overflow="fold")
+        table = Table(title=_t(M.NOT_ALLOWED_FOR, channel=channel))
+        table.add_column(_t(M.COL_PHOTO), overflow="fold")
+        table.add_column(_t(M.COL_DECISION))
+        table.add_column(_t(M.COL_WHY), overflow="fold")
         for item in problems:
             why = "; ".join(
                 r.message for r in item.decision.reasons if r.code is not ReasonCode.CONSENT
             )
-            table.add_row(item.photo.photo.shown, item.decision.verdict.value, why)
+            table.add_row(item.photo.photo.shown, _verdict(item.decision.verdict.value), why)
         env.out.print(table)
-    counts = summary(items)
     env.out.print(
-        f"{channel}: {len(items)} photos: {counts['allowed']} allowed, {counts['blocked']} "
-        f"blocked, {counts['review']} review",
-        markup=False,
+        _t(M.CHECK_SUMMARY, channel=channel, n=len(items), **summary(items)), markup=False
     )
+
+
+def _verdict(value: str) -> str:
+    """A verdict's code (allowed, blocked, review) as a person reads it."""
+    text = M.VERDICT.get(value)
+    return value if text is None else _t(text)
+
+
+def _counts(env: Env, results: dict[Channel, list[Any]]) -> None:
+    for ch, items in results.items():
+        env.out.print(_t(M.SORT_LINE, channel=ch.value, **summary(items)), markup=False)
 
 
 # options of sort and report: several channels, and --group as check has it
 _Channels = Annotated[
     list[str] | None,
-    typer.Option("--channel", "-c", help="A channel; repeat for several (default: all)."),
+    typer.Option("--channel", "-c", help=_h(M.OPT_CHANNELS)),
 ]
 _GroupAsForCheck = Annotated[
     str | None,
-    typer.Option("--group", metavar="STAMGROEP", help="As for check, for stamgroep."),
+    typer.Option("--group", metavar="STAMGROEP", help=_h(M.OPT_GROUP_AS_CHECK)),
 ]
 
 
-@app.command("sort")
+@app.command("sort", help=_h(M.SORT))
 def sort_cmd(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The folder to check (recursive).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sorted copies.")],
+    path: Annotated[Path, typer.Argument(help=_h(M.SORT_PATH))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_h(M.SORT_OUT))],
     channel: _Channels = None,
     group: _GroupAsForCheck = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    jobs: Annotated[int | None, _JOBS] = None,
     ok_if_review: Annotated[
         bool,
-        typer.Option(
-            "--ok-if-review",
-            help="Exit 0 when photos are in review but none is blocked (for a nightly job: "
-            "review copies wait in OUT/<channel>/review/ for a person).",
-        ),
+        typer.Option("--ok-if-review", help=_h(M.SORT_OK_IF_REVIEW)),
     ] = False,
-    redact: Annotated[
-        bool,
-        typer.Option(
-            "--redact",
-            help="Also write OUT/<channel>/redacted/ copies of photos not allowed only because "
-            "of faces: those faces covered by a solid fill, metadata stripped. Never allowed by "
-            "themselves: a person confirms one with `review approve COPY -c CHANNEL`.",
-        ),
-    ] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=_h(M.SORT_REDACT))] = False,
 ) -> None:
-    """Copy every photo to OUT/<channel>/<allowed|blocked|review>/; write OUT/report.json
-    and OUT/report.html (thumbnails with every face boxed; readable by you only).
-
-    Originals are never changed. Re-running into the same OUT moves copies whose decision
-    changed. Exit codes as for check; with --ok-if-review, photos in review alone exit 0.
-    """
     env = _env(ctx)
     policy = _policy(env, matching=True)
     channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
@@ -874,26 +910,14 @@ def sort_cmd(
             progress=progress,
             redact=redact,
         )
-    for ch, items in run.results.items():
-        counts = summary(items)
-        env.out.print(
-            f"{ch.value:<10} {counts['allowed']:>4} allowed {counts['blocked']:>4} blocked "
-            f"{counts['review']:>4} review",
-            markup=False,
-        )
+    _counts(env, run.results)
     if run.stale_copies_removed:
-        env.out.print(
-            f"removed {run.stale_copies_removed} copies of photos no longer in {path}",
-            markup=False,
-        )
+        env.out.print(_t(M.STALE_REMOVED, n=run.stale_copies_removed, path=path), markup=False)
     for ch, n in run.redacted.items():
-        env.out.print(
-            f"{ch.value:<10} {n:>4} redacted in {out / ch.value / 'redacted'} "
-            "(not allowed: a person must confirm)",
-            markup=False,
-        )
-    env.out.print(f"copies and report.json in {out}", markup=False)
-    env.out.print(f"report: {out / actions.REPORT_HTML}", markup=False)
+        folder = out / ch.value / "redacted"
+        env.out.print(_t(M.REDACTED_LINE, channel=ch.value, n=n, folder=folder), markup=False)
+    env.out.print(_t(M.COPIES_IN, out=out), markup=False)
+    env.out.print(_t(M.REPORT_AT, path=out / actions.REPORT_HTML), markup=False)
     blocked = any(
         item.decision.verdict is Verdict.BLOCKED for items in run.results.values() for item in items
     )
@@ -901,23 +925,18 @@ def sort_cmd(
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
-@app.command("report")
+@app.command("report", help=_h(M.REPORT))
 def report_cmd(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Photos or folders (recursive).")],
+    paths: Annotated[list[Path], _PATHS],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write.")
+        Path,
+        typer.Option("--output", "-o", metavar=_h(M.META_FILE), help=_h(M.REPORT_OUTPUT)),
     ],
     channel: _Channels = None,
     group: _GroupAsForCheck = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    jobs: Annotated[int | None, _JOBS] = None,
 ) -> None:
-    """Check photos without copying them and write one HTML file to look at.
-
-    Per photo a thumbnail with every face boxed and labelled, and the decision and its reasons
-    per channel. The file is self-contained (no network) and readable by you only: it shows
-    children. Exit codes as for check.
-    """
     env = _env(ctx)
     policy = _policy(env)
     channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
@@ -933,14 +952,8 @@ def report_cmd(
             jobs=_jobs(jobs),
             progress=progress,
         )
-    for ch, items in run.results.items():
-        counts = summary(items)
-        env.out.print(
-            f"{ch.value:<10} {counts['allowed']:>4} allowed {counts['blocked']:>4} blocked "
-            f"{counts['review']:>4} review",
-            markup=False,
-        )
-    env.out.print(f"report: {output}", markup=False)
+    _counts(env, run.results)
+    env.out.print(_t(M.REPORT_AT, path=output), markup=False)
     if run.any_not_allowed():
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
@@ -948,40 +961,22 @@ def report_cmd(
 # --- recheck, review, audit -----------------------------------------------------------------
 
 
-@app.command()
+_CHANNEL_ONLY = typer.Option("--channel", "-c", help=_h(M.OPT_CHANNEL_ONLY_DEFAULT_ALL))
+
+
+@app.command(help=_h(M.RECHECK))
 def recheck(
     ctx: typer.Context,
-    channel: Annotated[
-        str | None, typer.Option("--channel", "-c", help="Only this channel (default: all).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help=_JOBS_HELP)] = None,
+    channel: Annotated[str | None, _CHANNEL_ONLY] = None,
+    as_json: Annotated[bool, _JSON_ONLY] = False,
+    jobs: Annotated[int | None, _JOBS] = None,
     done: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--done",
-            metavar="PHOTO",
-            help="PHOTO on the take-down list was taken down (or deleted) everywhere; repeat "
-            "for several.",
-        ),
+        typer.Option("--done", metavar=_h(M.META_PHOTO), help=_h(M.RECHECK_DONE)),
     ] = None,
-    all_gone: Annotated[
-        bool,
-        typer.Option(
-            "--all-gone",
-            help="Every photo on the take-down list whose original is deleted was taken down "
-            "everywhere (you confirm its copies are gone too).",
-        ),
-    ] = False,
+    all_gone: Annotated[bool, typer.Option("--all-gone", help=_h(M.RECHECK_ALL_GONE))] = False,
     by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
-    """Decide every photo checked before again, against the current consent export.
-
-    Lists the take-down list: photos that were allowed for a channel and no longer are. Exit
-    code 1 when that list is not empty. Photos whose faces are known are not decoded again.
-    --done PHOTO and --all-gone record (in the audit trail) that photos were taken down, so
-    they leave the list.
-    """
     env = _env(ctx)
     policy = _policy(env, matching=True)
     ch = policy.require_channel(channel) if channel else None
@@ -990,7 +985,7 @@ def recheck(
         if done or all_gone:
             for p in actions.taken_down(store, done or [], all_gone, actor):
                 env.err.print(
-                    f"recorded as taken down: {p.path} ({p.channel})", markup=False, soft_wrap=True
+                    _t(M.TAKEN_DOWN, path=p.path, channel=p.channel), markup=False, soft_wrap=True
                 )
         run = actions.recheck(
             policy, store, env.engine_factory, ch, jobs=_jobs(jobs), progress=progress
@@ -1008,11 +1003,10 @@ def recheck(
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        _render_recheck(env, take_down, "take down: no longer allowed")
-        _render_recheck(env, newly, "newly allowed")
+        _render_recheck(env, take_down, _t(M.TAKE_DOWN_TITLE))
+        _render_recheck(env, newly, _t(M.NEWLY_ALLOWED_TITLE))
         env.out.print(
-            f"{len(run.items)} decisions rechecked: {len(take_down)} to take down, "
-            f"{len(newly)} newly allowed",
+            _t(M.RECHECK_SUMMARY, n=len(run.items), take_down=len(take_down), newly=len(newly)),
             markup=False,
         )
     if take_down:
@@ -1036,62 +1030,53 @@ def _render_recheck(env: Env, rows: list[actions.Rechecked], title: str) -> None
     if not rows:
         return
     table = Table(title=title)
-    for col in ("channel", "photo", "now", "why"):
-        table.add_column(col, overflow="fold")
+    for col in (M.COL_CHANNEL, M.COL_PHOTO, M.COL_NOW, M.COL_WHY):
+        table.add_column(_t(col), overflow="fold")
     for r in rows:
         why = "; ".join(
             x.message for x in r.item.decision.reasons if x.code is not ReasonCode.CONSENT
         )
-        table.add_row(r.previous.channel, r.previous.path, r.item.decision.verdict.value, why)
+        verdict = _verdict(r.item.decision.verdict.value)
+        table.add_row(r.previous.channel, r.previous.path, verdict, why)
     env.out.print(table)
 
 
-@app.command("verify")
+@app.command("verify", help=_h(M.VERIFY))
 def verify_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Argument(help="The folder `fotopoort sort` wrote.")],
-    channel: Annotated[
-        str | None, typer.Option("--channel", "-c", help="Only this channel (default: all).")
-    ] = None,
+    out: Annotated[Path, typer.Argument(help=_h(M.VERIFY_OUT))],
+    channel: Annotated[str | None, _CHANNEL_ONLY] = None,
 ) -> None:
-    """Re-hash every file under OUT/<channel>/allowed/: exit 0 only when each one is content
-    fotopoort decided allowed for that channel under the current consent export.
-
-    The last check before an upload script runs: `fotopoort verify OUT -c website && upload`.
-    """
     env = _env(ctx)
     policy = _policy(env)
     channels = [policy.require_channel(channel)] if channel else list(policy.channels)
     if not out.is_dir():
-        raise UsageError(f"{out}: not a folder")
+        raise UsageError(_t(M.NOT_A_FOLDER, path=out))
     with _store(env, policy, write=False) as store:
         run = verify_out(store, out, channels)
     for finding in run.findings:
-        env.out.print(f"not allowed: {finding.path}: {finding.why}", markup=False)
-    env.out.print(
-        f"{run.checked} files in allowed/ verified: {len(run.findings)} not allowed",
-        markup=False,
-    )
+        env.out.print(_t(M.VERIFY_FINDING, path=finding.path, why=finding.why), markup=False)
+    env.out.print(_t(M.VERIFY_SUMMARY, n=run.checked, bad=len(run.findings)), markup=False)
     if run.findings:
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
-review_app = typer.Typer(cls=_Group, no_args_is_help=True, help="Human review of photos.")
+review_app = _App(cls=_Group, no_args_is_help=True, help=_h(M.REVIEW_APP))
 app.add_typer(review_app, name="review")
 
-_BY = typer.Option("--by", help="Who decides (recorded in the audit trail).")
-_NOTE = typer.Option("--note", help="Why (recorded in the audit trail).")
+_BY = typer.Option("--by", help=_h(M.OPT_BY))
+_NOTE = typer.Option("--note", help=_h(M.OPT_NOTE))
+_REVIEW_PHOTO = typer.Argument(metavar=_h(M.META_PHOTO), help=_h(M.REVIEW_PHOTO))
 
 
-@review_app.command("list")
+@review_app.command("list", help=_h(M.REVIEW_LIST))
 def review_list(
     ctx: typer.Context,
     channel: Annotated[
-        str | None, typer.Option("--channel", "-c", help="Only this channel.")
+        str | None, typer.Option("--channel", "-c", help=_h(M.OPT_CHANNEL_ONLY))
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[bool, _JSON_TABLE] = False,
 ) -> None:
-    """Photos whose latest decision is review, with the faces that need a person."""
     env = _env(ctx)
     policy = _policy(env)
     ch = policy.require_channel(channel) if channel else None
@@ -1114,28 +1099,27 @@ def review_list(
         ]
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    table = Table(title="in review")
-    for col in ("photo", "channel", "why"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=_t(M.IN_REVIEW_TITLE))
+    for col in (M.COL_PHOTO, M.COL_CHANNEL, M.COL_WHY):
+        table.add_column(_t(col), overflow="fold")
     for prev, entry in rows:
         why = "; ".join(
             r["message"] for r in (entry["reasons"] if entry else []) if r["code"] != "consent"
         )
         table.add_row(prev.path, prev.channel + (f" ({prev.group})" if prev.group else ""), why)
     env.out.print(table)
-    env.out.print(f"{len(rows)} decisions in review", markup=False)
+    env.out.print(_t(M.IN_REVIEW_COUNT, n=len(rows)), markup=False)
 
 
-@review_app.command("assign")
+@review_app.command("assign", help=_h(M.REVIEW_ASSIGN))
 def review_assign(
     ctx: typer.Context,
-    photo: Annotated[Path, typer.Argument(help="The photo (as checked before).")],
-    face: Annotated[int, typer.Option("--face", help="The face number, as in 'face K: ...'.")],
-    child: Annotated[str, typer.Option("--child", metavar="NR", help="Who it is.")],
+    photo: Annotated[Path, _REVIEW_PHOTO],
+    face: Annotated[int, typer.Option("--face", help=_h(M.REVIEW_FACE))],
+    child: Annotated[str, typer.Option("--child", metavar="NR", help=_h(M.REVIEW_CHILD))],
     by: Annotated[str, _BY],
     note: Annotated[str, _NOTE] = "",
 ) -> None:
-    """Say who an unidentified face is; the consent rules then apply as for an identified child."""
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
@@ -1143,24 +1127,18 @@ def review_assign(
     _render_redecided(env, items)
 
 
-@review_app.command("approve")
+@review_app.command("approve", help=_h(M.REVIEW_APPROVE))
 def review_approve(
     ctx: typer.Context,
-    photo: Annotated[Path, typer.Argument(help="The photo (as checked before).")],
-    channel: Annotated[str, typer.Option("--channel", "-c", help="The channel it may go out on.")],
+    photo: Annotated[Path, _REVIEW_PHOTO],
+    channel: Annotated[str, typer.Option("--channel", "-c", help=_h(M.REVIEW_APPROVE_CHANNEL))],
     by: Annotated[str, _BY],
     note: Annotated[str, _NOTE] = "",
     group: Annotated[
-        str | None, typer.Option("--group", metavar="STAMGROEP", help="As it was checked.")
+        str | None,
+        typer.Option("--group", metavar="STAMGROEP", help=_h(M.REVIEW_APPROVE_GROUP)),
     ] = None,
 ) -> None:
-    """Confirm that a photo in review may go out on CHANNEL although a face is not identified
-    (an adult, say, or a face nobody could recognise). Void when the photo changes, or when a
-    consent of a child identified in it changes. A blocked photo cannot be approved.
-
-    PHOTO may also be a redacted copy (OUT/<channel>/redacted/..., from sort --redact): you
-    confirm that nobody without consent can be recognised in it (clothes, hair, context). The
-    audit trail records the copy's own sha256."""
     env = _env(ctx)
     policy = _policy(env)
     ch = policy.require_channel(channel)
@@ -1169,8 +1147,12 @@ def review_approve(
         if copy is not None:
             actions.approve_redacted(store, photo, copy, ch, _by(by), note)
             env.out.print(
-                f"{readable(str(photo))}: redacted copy approved for {ch.value} "
-                f"(sha256 {copy.copy_sha256})",
+                _t(
+                    M.REDACTED_APPROVED,
+                    photo=readable(str(photo)),
+                    channel=ch.value,
+                    sha=copy.copy_sha256,
+                ),
                 markup=False,
             )
             return
@@ -1178,33 +1160,20 @@ def review_approve(
     _render_redecided(env, items)
 
 
-@review_app.command("serve")
+@review_app.command("serve", help=_h(M.SERVE))
 def review_serve(
     ctx: typer.Context,
-    port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="The port (default: any free one).")
-    ] = 0,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help=_h(M.SERVE_PORT))] = 0,
     channel: Annotated[
-        str | None, typer.Option("--channel", "-c", help="Only photos waiting for this channel.")
+        str | None, typer.Option("--channel", "-c", help=_h(M.SERVE_CHANNEL))
     ] = None,
-    host: Annotated[
-        str,
-        typer.Option(
-            "--host",
-            help="The address to listen on; anything but 127.0.0.1 lets "
-            "other machines try to reach the page.",
-        ),
-    ] = "127.0.0.1",
-    no_browser: Annotated[
-        bool, typer.Option("--no-browser", help="Print the address, do not open a browser.")
-    ] = False,
+    host: Annotated[str, typer.Option("--host", help=_h(M.SERVE_HOST))] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help=_h(M.SERVE_NO_BROWSER))] = False,
     idle: Annotated[
         float,
-        typer.Option("--idle", metavar="MINUTES", min=0.1, help="Stop after this long unused."),
+        typer.Option("--idle", metavar=_h(M.META_MINUTES), min=0.1, help=_h(M.SERVE_IDLE)),
     ] = 30.0,
 ) -> None:
-    """The review page in the browser: see the photos in review with their faces numbered, name
-    children, approve per channel. Every action is audited as `review assign`/`approve`."""
     from .web.server import LOOPBACK, ServeOptions, serve  # Flask only when the page is asked for
 
     env = _env(ctx)
@@ -1212,20 +1181,19 @@ def review_serve(
     ch = policy.require_channel(channel) if channel else None
     if host != LOOPBACK:
         env.err.print(
-            f"warning: listening on {host}: other machines on that network can reach the page "
-            "(the one-time token still guards it); use this only when you must",
-            markup=False,
-            soft_wrap=True,
+            _t(E.WARNING, message=_t(M.SERVE_OPEN_HOST, host=host)), markup=False, soft_wrap=True
         )
     options = ServeOptions(host, port, ch, idle, not no_browser, min(env.wait, 10.0))
     why = serve(policy, options, lambda line: env.out.print(line, markup=False, soft_wrap=True))
-    env.err.print(f"review page {why}", markup=False)
+    env.err.print(_t(M.SERVE_STOPPED, why=why), markup=False)
 
 
 def _render_redecided(env: Env, items: list[Any]) -> None:
     for item in items:
         env.out.print(
-            f"{item.photo.photo.shown}: {item.decision.verdict.value}", markup=False, end=""
+            f"{item.photo.photo.shown}: {_verdict(item.decision.verdict.value)}",
+            markup=False,
+            end="",
         )
         env.out.print(f" ({'; '.join(r.message for r in item.decision.reasons)})", markup=False)
 
@@ -1245,28 +1213,31 @@ _AUDIT_COLUMNS = (
 )
 
 
-@app.command("audit")
+_JSON = typer.Option("--json", help=_h(M.OPT_JSON))
+
+
+@app.command("audit", help=_h(M.AUDIT))
 def audit_cmd(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option("--since", metavar="DATE", help="From this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--since", metavar=_h(M.META_DATE), help=_h(M.AUDIT_SINCE)),
     ] = None,
-    photo: Annotated[Path | None, typer.Option("--photo", help="Only this photo.")] = None,
+    photo: Annotated[Path | None, typer.Option("--photo", help=_h(M.AUDIT_PHOTO))] = None,
     child: Annotated[
-        str | None, typer.Option("--child", metavar="NR", help="Only this child.")
+        str | None, typer.Option("--child", metavar="NR", help=_h(M.AUDIT_CHILD))
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_json: Annotated[bool, _JSON] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help=_h(M.OPT_CSV))] = False,
 ) -> None:
-    """The audit trail: every decision, automatic or human, with its reasons and consent export."""
     env = _env(ctx)
     if as_json and as_csv:
-        raise UsageError("choose one of --json and --csv")
+        raise UsageError(_t(M.JSON_OR_CSV))
     if since is not None:
         try:
             since = date.fromisoformat(since).isoformat()  # the form the audit stores
         except ValueError:
-            raise UsageError(f"--since {since!r}: expected a date as YYYY-MM-DD") from None
+            raise UsageError(_t(M.BAD_SINCE, value=since)) from None
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
         entries = actions.audit(store, since, photo, child)
@@ -1287,8 +1258,9 @@ def audit_cmd(
         typer.echo(buf.getvalue(), nl=False)
     else:
         table = Table()
-        for col in ("at", "action", "by", "photo", "channel", "decision", "why"):
-            table.add_column(col, overflow="fold")
+        heads = (M.COL_AT, M.COL_ACTION, M.COL_BY, M.COL_PHOTO, M.COL_CHANNEL, M.COL_DECISION)
+        for col in (*heads, M.COL_WHY):
+            table.add_column(_t(col), overflow="fold")
         for e in entries:
             why = "; ".join(r["message"] for r in e["reasons"] if r["code"] != "consent")
             table.add_row(
@@ -1297,29 +1269,20 @@ def audit_cmd(
                 e["actor"],
                 _short_path(e["path"]),
                 e["channel"] + (f" ({e['grp']})" if e["grp"] else ""),
-                e["decision"],
+                _verdict(e["decision"]),
                 why,
             )
         env.out.print(table)
-        env.out.print(f"{len(entries)} entries", markup=False)
+        env.out.print(_t(M.AUDIT_COUNT, n=len(entries)), markup=False)
 
 
-@app.command()
+@app.command(help=_h(M.PURGE))
 def purge(
     ctx: typer.Context,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be deleted; delete nothing.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_h(M.PURGE_DRY_RUN))] = False,
+    as_json: Annotated[bool, _JSON] = False,
     by: Annotated[str | None, _BY_DEFAULT] = None,
 ) -> None:
-    """Delete old data that `retention` in consents.yaml no longer keeps.
-
-    Consent snapshots replaced more than retention.snapshots_months ago (default 12) lose their
-    children's names and answers; the snapshot's number, file name and hash stay, so an old
-    export imported again is still recognised. Audit entries older than retention.audit_years
-    (default 5) are deleted, except those a current decision rests on. The purge itself is
-    recorded in the audit trail. Run it from the nightly job; --dry-run first to see."""
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
@@ -1338,16 +1301,25 @@ def purge(
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    verb = "would delete" if dry_run else "deleted"
-    env.out.print(f"{verb}: {outcome.summary()}", markup=False, soft_wrap=True)
+    what = _t(
+        M.PURGE_SUMMARY,
+        snapshots=len(outcome.snapshots),
+        before=outcome.snapshots_before[:10],
+        children=outcome.snapshot_children,
+        entries=outcome.audit_entries,
+        audit_before=outcome.audit_before[:10],
+    )
+    env.out.print(
+        _t(M.PURGE_WOULD if dry_run else M.PURGE_DID, summary=what), markup=False, soft_wrap=True
+    )
     for sid, source, replaced in outcome.snapshots:
         env.out.print(
-            f"  snapshot {sid} ({source}), replaced on {replaced[:10]}",
+            _t(M.PURGE_SNAPSHOT, id=sid, source=source, replaced=replaced[:10]),
             markup=False,
             soft_wrap=True,
         )
     if dry_run:
-        env.out.print("nothing was deleted (--dry-run)", markup=False)
+        env.out.print(_t(M.PURGE_NOTHING), markup=False)
 
 
 def _short_path(path: str) -> str:
@@ -1361,36 +1333,16 @@ def _short_path(path: str) -> str:
 # --- calibrate ----------------------------------------------------------------------------
 
 
-@app.command("calibrate")
+@app.command("calibrate", help=_h(M.CALIBRATE))
 def calibrate_cmd(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    write: Annotated[
-        bool,
-        typer.Option(
-            "--write",
-            help="Write the recommended thresholds into consents.yaml (the old file is kept "
-            "as a backup beside it).",
-        ),
-    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_h(M.OPT_JSON_TABLES))] = False,
+    write: Annotated[bool, typer.Option("--write", help=_h(M.CALIBRATE_WRITE))] = False,
     max_age: Annotated[
         int,
-        typer.Option(
-            "--max-age",
-            metavar="DAYS",
-            min=1,
-            help="References enrolled longer ago than this count as old.",
-        ),
+        typer.Option("--max-age", metavar=_h(M.META_DAYS), min=1, help=_h(M.CALIBRATE_MAX_AGE)),
     ] = 365,
 ) -> None:
-    """What the matching rule means for this school's own enrolments.
-
-    Per child: how many of its references are recognised with each one left out, its range,
-    the nearest other enrolled child, and whether it is named as another child when it is
-    taken out of the gallery (the "unenrolled sibling" test). Then the look-alike pairs, old
-    references and the thresholds it recommends, with the evidence. Changes nothing unless
-    --write is given.
-    """
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
@@ -1399,7 +1351,7 @@ def calibrate_cmd(
         current = store.current_snapshot()
         now = datetime.fromisoformat(store.now())
     if not refs:
-        raise UsageError("nobody is enrolled yet: run `fotopoort enroll` first")
+        raise UsageError(_t(M.NOBODY_ENROLLED))
     result = calibrate(refs, dates, policy.thresholds, now, max_age)
     names = {c: v.first_name for c, v in (current.snapshot.children if current else {}).items()}
     backup = None
@@ -1413,9 +1365,9 @@ def calibrate_cmd(
     _render_calibration(env, result, names)
     if write:
         if backup:
-            env.out.print(f"wrote {policy.path} (backup: {backup})", markup=False)
+            env.out.print(_t(M.CALIBRATE_WROTE, path=policy.path, backup=backup), markup=False)
         else:
-            env.out.print(f"{policy.path} already holds the recommended thresholds", markup=False)
+            env.out.print(_t(M.CALIBRATE_ALREADY, path=policy.path), markup=False)
 
 
 def _calibration_json(result: Calibration, names: dict[str, str]) -> dict[str, Any]:
@@ -1465,12 +1417,11 @@ def _render_calibration(env: Env, result: Calibration, names: dict[str, str]) ->
             return "-"
         return f"{names[child]} ({child})" if names.get(child) else child
 
-    table = Table(title="Enrolled children")
-    heads = ("child", "refs", "spread", "range", "recognised (one left out)")
-    for col in (*heads, "nearest other child", "distance", "named when absent", "oldest"):
-        table.add_column(col)
+    table = Table(title=_t(M.CAL_TITLE))
+    for col in M.CAL_COLUMNS:
+        table.add_column(_t(col))
     for c in result.children:
-        wrong = ", ".join(who(w) for w in c.named_when_absent) or "no"
+        wrong = ", ".join(who(w) for w in c.named_when_absent) or _t(M.CAL_NO)
         table.add_row(
             *(
                 escape(v)
@@ -1478,68 +1429,61 @@ def _render_calibration(env: Env, result: Calibration, names: dict[str, str]) ->
                     who(c.child),
                     str(c.references),
                     _num(c.spread),
-                    "never (too few refs)" if c.radius is None else _num(c.radius),
-                    "n/a (too few refs)"
+                    _t(M.CAL_NEVER) if c.radius is None else _num(c.radius),
+                    _t(M.CAL_NA)
                     if c.self_identified is None
-                    else f"{c.self_identified} of {c.references}",
-                    who(c.nearest_other) + (" LOOK-ALIKE" if c.lookalike else ""),
+                    else _t(M.CAL_OF, n=c.self_identified, total=c.references),
+                    who(c.nearest_other) + (_t(M.CAL_LOOKALIKE) if c.lookalike else ""),
                     _num(c.nearest_other_distance),
                     wrong,
-                    (c.oldest_reference or "-") + (" (old)" if c.old_references else ""),
+                    (c.oldest_reference or "-") + (_t(M.CAL_OLD) if c.old_references else ""),
                 )
             )
         )
     env.out.print(table)
     out = env.out
     if result.lookalike_pairs:
-        out.print("Look-alike pairs (faces like theirs always go to review):", markup=False)
+        out.print(_t(M.CAL_PAIRS), markup=False)
         for a, b, d in result.lookalike_pairs:
             out.print(f"  {who(a)} - {who(b)}: {d:.2f}", markup=False)
     else:
-        out.print("Look-alike pairs: none", markup=False)
+        out.print(_t(M.CAL_NO_PAIRS), markup=False)
     short = [c for c in result.children if c.references < RECOMMENDED_REFERENCES]
+    rec = RECOMMENDED_REFERENCES
     out.print(
-        f"Children with fewer than {RECOMMENDED_REFERENCES} reference photos: {len(short)} of "
-        f"{len(result.children)}"
-        + (
-            f"; give each {RECOMMENDED_REFERENCES}, from different days: more of their photos are"
-            " recognised, none is named more loosely (docs/accuracy.md)"
-            if short
-            else ""
-        ),
+        _t(M.CAL_FEW, recommended=rec, n=len(short), total=len(result.children))
+        + (_t(M.CAL_FEW_ADVICE, recommended=rec) if short else ""),
         markup=False,
     )
-    old = [c for c in result.children if c.old_references]
-    age = result.max_reference_age_days
-    out.print(
-        f"References enrolled more than {age} days ago: "
-        + (", ".join(f"{who(c.child)} {c.old_references}" for c in old) or "none"),
-        markup=False,
+    old = ", ".join(
+        f"{who(c.child)} {c.old_references}" for c in result.children if c.old_references
     )
     out.print(
-        "Evidence (each child taken out of the gallery in turn; every identification of its "
-        "references is wrong):",
+        _t(M.CAL_OLD_REFS, age=result.max_reference_age_days, children=old or _t(M.CAL_NONE)),
         markup=False,
     )
+    out.print(_t(M.CAL_EVIDENCE), markup=False)
     for e in result.evidence:
-        mark = "  <- recommended" if e.spread_factor == result.recommended.spread_factor else ""
-        out.print(
-            f"  spread_factor {e.spread_factor:.2f}: {e.wrong} wrong, "
-            f"{e.self_identified} of {e.references} left-out references recognised{mark}",
-            markup=False,
+        chosen = e.spread_factor == result.recommended.spread_factor
+        line = _t(
+            M.CAL_EVIDENCE_LINE,
+            factor=e.spread_factor,
+            wrong=e.wrong,
+            recognised=e.self_identified,
+            references=e.references,
+            mark=_t(M.CAL_RECOMMENDED_MARK) if chosen else "",
         )
+        out.print(line, markup=False)
     now_f, rec_f = result.thresholds.spread_factor, result.recommended.spread_factor
     if result.changes:
-        out.print(
-            f"Recommended: matching.spread_factor {rec_f} (now {now_f}); "
-            "`fotopoort calibrate --write` sets it",
-            markup=False,
-        )
+        out.print(_t(M.CAL_RECOMMEND, new=rec_f, now=now_f), markup=False)
     else:
-        out.print(f"Recommended: keep matching.spread_factor {now_f}", markup=False)
+        out.print(_t(M.CAL_KEEP, now=now_f), markup=False)
 
 
 def main() -> None:
+    # before typer builds anything, so that even a usage error is in the chosen language
+    lang.set_language(_lang_in(sys.argv[1:]))
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command

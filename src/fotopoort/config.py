@@ -15,6 +15,8 @@ from .channels import CHANNEL_NAMES, Channel
 from .errors import ConfigError, UsageError
 from .faces import DetectionSettings, Detector
 from .matching import THRESHOLD_KEYS, Thresholds
+from .messages import errors as messages
+from .messages import render
 from .videoconfig import DEFAULT_VIDEO, VideoSettings
 
 DEFAULT_CONFIG = "consents.yaml"
@@ -127,17 +129,16 @@ class Policy:
         try:
             channel = Channel(name.strip().casefold())  # `--channel Website` means website
         except ValueError:
-            raise UsageError(
-                f"unknown channel {name!r}{did_you_mean(name, CHANNEL_NAMES)}"
-            ) from None
+            hint = did_you_mean(name, CHANNEL_NAMES)
+            raise UsageError(render(messages.UNKNOWN_CHANNEL, name=name, hint=hint)) from None
         if channel not in self.channels:
-            raise UsageError(f"channel {name!r} is not configured in {self.path}")
+            raise UsageError(render(messages.CHANNEL_NOT_CONFIGURED, name=name, path=self.path))
         return channel
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return render(messages.DID_YOU_MEAN, word=close[0]) if close else ""
 
 
 def template_text() -> str:
@@ -159,7 +160,7 @@ def write_template(directory: Path) -> Path:
         with target.open("x", encoding="utf-8") as fh:
             fh.write(template_text())
     except FileExistsError:
-        raise UsageError(f"{target} already exists; not overwriting it") from None
+        raise UsageError(render(messages.TEMPLATE_EXISTS, path=target)) from None
     return target
 
 
@@ -167,22 +168,22 @@ def load_policy(path: Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no such file (create one with `fotopoort init`, or pass --config)"
-        ) from None
+        raise ConfigError(render(messages.CONFIG_MISSING, path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+        raise ConfigError(render(messages.CONFIG_UNREADABLE, path=path, why=exc)) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
-        raise ConfigError(f"{path}: nested too deeply to be a policy") from None
+        raise ConfigError(render(messages.CONFIG_TOO_DEEP, path=path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}{where}: not valid YAML: {problem}") from None
+        raise ConfigError(
+            render(messages.CONFIG_NOT_YAML, path=path, where=where, problem=problem)
+        ) from None
     if root is None:
-        raise ConfigError(f"{path}: the file is empty")
+        raise ConfigError(render(messages.CONFIG_EMPTY, path=path))
     return _PolicyReader(path).read(root)
 
 

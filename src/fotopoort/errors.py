@@ -6,6 +6,9 @@ import errno
 import sqlite3
 from enum import IntEnum
 
+from .messages import errors as messages
+from .messages import render
+
 
 class ExitCode(IntEnum):
     """Process exit codes, documented in README.md and docs/cli.md."""
@@ -68,7 +71,7 @@ def environment_problem(exc: BaseException) -> str | None:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
     if isinstance(exc, sqlite3.Error) and any(m in str(exc).lower() for m in _SQLITE_ENVIRONMENT):
-        return f"the database: {exc}"
+        return render(messages.DATABASE_PROBLEM, problem=exc)
     if isinstance(exc, RecursionError):
-        return "the input is nested too deeply to be read"
+        return render(messages.NESTED_TOO_DEEPLY)
     return None
