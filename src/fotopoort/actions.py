@@ -31,6 +31,8 @@ from .decide import (
 from .derived import REDACTED, STRIPPED, MadeCopy, Stripping
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import ConfirmationNeeded, UsageError
+from .messages import errors as E
+from .messages import render as say
 from .output import (
     Checked,
     check_document,
@@ -127,14 +129,14 @@ def consents_diff(
     ids = [row[0] for row in store.snapshots()]
     if old is None and new is None:
         if len(ids) < 2:
-            raise UsageError("fewer than two consent exports imported: nothing to compare")
+            raise UsageError(say(E.DIFF_TOO_FEW))
         old, new = ids[-2], ids[-1]
     elif old is None or new is None:
-        raise UsageError("give both snapshot numbers (OLD NEW), or neither")
+        raise UsageError(say(E.DIFF_BOTH_OR_NEITHER))
     for sid in (old, new):
         if sid not in ids:
-            known = ", ".join(str(i) for i in ids) or "none"
-            raise UsageError(f"no consent snapshot {sid} (imported: {known})")
+            known = ", ".join(str(i) for i in ids) or say(E.NONE)
+            raise UsageError(say(E.DIFF_NO_SNAPSHOT, id=sid, known=known))
     a, b = store.snapshot(old), store.snapshot(new)
     return a, b, diff_snapshots(a.snapshot, b.snapshot, tuple(policy.channels))
 
@@ -157,11 +159,7 @@ def enroll(
     is enrolled again only when named in `children` and a snapshot imported after the forget
     (and, when dated, dated on or after its day) gives face-recognition consent."""
     if policy.biometric_column is None:
-        raise UsageError(
-            f"{policy.path}: no biometric_column, so no child can consent to face recognition "
-            "and nobody is enrolled; photos with faces go to review, where people name them "
-            "(`fotopoort review serve`)"
-        )
+        raise UsageError(say(E.NO_BIOMETRIC_COLUMN, path=policy.path))
     current = store.require_snapshot()
 
     def held(child: str) -> str | None:
@@ -338,9 +336,7 @@ def _require_group(snapshot: StoredSnapshot, group: str | None) -> None:
         return
     groups = {c.group for c in snapshot.snapshot.children.values()}
     if group.casefold() not in {g.casefold() for g in groups}:
-        raise UsageError(
-            f"unknown stamgroep {group!r} (the export has: {', '.join(sorted(groups))})"
-        )
+        raise UsageError(say(E.UNKNOWN_GROUP, group=group, groups=", ".join(sorted(groups))))
 
 
 def check(
@@ -397,7 +393,7 @@ def sort(
     redact: bool = False,
 ) -> CheckRun:
     if not source.is_dir():
-        raise UsageError(f"{source}: not a folder")
+        raise UsageError(say(E.NOT_A_FOLDER, path=source))
     check_out_dir(out, [source])
     _same_source(out, source)
     # The decisions are recorded first, but provisionally: a photo allowed before keeps
@@ -536,10 +532,7 @@ def _same_source(out: Path, source: Path) -> None:
         return
     holds = any(p.is_file() for ch in out.iterdir() if ch.is_dir() for p in ch.rglob("*"))
     if holds:
-        raise UsageError(
-            f"--out {out} holds copies sorted from {earlier}; sorting {source} into it would "
-            "remove them. Choose another --out for this folder, or empty that one first"
-        )
+        raise UsageError(say(E.OUT_HOLDS_OTHER, out=out, earlier=earlier, source=source))
 
 
 def _earlier_report(out: Path) -> list[dict[str, Any]]:
@@ -616,7 +609,7 @@ def report(
 ) -> CheckRun:
     """Check without copying, and write what a person should look at as one HTML file."""
     if target.is_dir():
-        raise UsageError(f"-o {target}: is a folder; give the report's file name")
+        raise UsageError(say(E.REPORT_IS_FOLDER, target=target))
     run = check(
         policy,
         store,
@@ -713,7 +706,7 @@ def taken_down(
         keys = {str(photo.absolute()), str(photo.resolve())}
         rows = [p for p in listed if p.path in keys]
         if not rows:
-            raise UsageError(f"{photo}: not on the take-down list (run `fotopoort recheck`)")
+            raise UsageError(say(E.NOT_ON_TAKE_DOWN_LIST, photo=photo))
         chosen += rows
     if all_gone:
         chosen += [p for p in listed if not Path(p.path).exists() and p not in chosen]
@@ -748,10 +741,10 @@ def _decided(store: Store, photo: Path) -> tuple[str, list[PreviousDecision]]:
     try:
         sha = hashlib.sha256(photo.read_bytes()).hexdigest()
     except OSError as exc:
-        raise UsageError(f"{photo}: cannot be read: {exc.strerror}") from None
+        raise UsageError(say(E.PHOTO_UNREADABLE, photo=photo, why=exc.strerror)) from None
     rows = [p for p in store.previous_decisions() if p.sha256 == sha]
     if not rows:
-        raise UsageError(f"{photo}: not checked yet (run `fotopoort check` on it first)")
+        raise UsageError(say(E.NOT_CHECKED_YET, photo=photo))
     return sha, rows
 
 

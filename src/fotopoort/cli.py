@@ -1051,7 +1051,7 @@ def verify_cmd(
     policy = _policy(env)
     channels = [policy.require_channel(channel)] if channel else list(policy.channels)
     if not out.is_dir():
-        raise UsageError(_t(M.NOT_A_FOLDER, path=out))
+        raise UsageError(_t(E.NOT_A_FOLDER, path=out))
     with _store(env, policy, write=False) as store:
         run = verify_out(store, out, channels)
     for finding in run.findings:

@@ -597,7 +597,6 @@ RECHECK_SUMMARY = Text(
     nl="{n} beslissingen opnieuw genomen: {take_down} offline te halen, {newly} nu wel toegestaan",
     en="{n} decisions rechecked: {take_down} to take down, {newly} newly allowed",
 )
-NOT_A_FOLDER = Text(nl="{path}: geen map", en="{path}: not a folder")
 VERIFY_FINDING = Text(nl="niet toegestaan: {path}: {why}", en="not allowed: {path}: {why}")
 VERIFY_SUMMARY = Text(
     nl="{n} bestanden in allowed/ gecontroleerd: {bad} niet toegestaan",
