@@ -7,8 +7,8 @@ import numpy as np
 from fotopoort.channels import Channel
 from fotopoort.decide import FaceResult, FaceStatus, PhotoAnalysis, ReasonCode, Verdict, decide
 from fotopoort.faces import Box
-from fotopoort.tracks import Observation, build_tracks, video_faces
-from fotopoort.videoconfig import TrackSettings
+from fotopoort.tracks import Follower, Observation, build_tracks, normalised, video_faces
+from fotopoort.videoconfig import FollowSettings, TrackSettings
 
 from .test_decide import child, snapshot
 
@@ -164,3 +164,69 @@ def test_a_video_beyond_its_limits_goes_to_review_unless_the_policy_lets_it_deci
     face = FaceResult(Box(0, 100, 100, 0), FaceStatus.IDENTIFIED, NOAH, 0.3, 100, 1.0, 2.0, 1)
     blocked = decide(PhotoAnalysis((face,), limit=limit), SNAP, Channel.WEBSITE)
     assert blocked.verdict is Verdict.BLOCKED  # what was seen still blocks
+
+
+# --- Follower: when a face may keep the encoding of the face it follows ---------------------
+
+FOLLOW = FollowSettings()
+
+
+def look(seed: int) -> np.ndarray:
+    return normalised(np.random.default_rng(seed).integers(0, 255, (16, 16)))
+
+
+def box_at(left: int, size: int = 100) -> Box:
+    return Box(100, left + size, 100 + size, left)
+
+
+def followed(
+    follower: Follower, t: float, faces: list[tuple[Box, np.ndarray]], cut: bool = False
+) -> list[bool]:
+    """One sample: which faces follow an earlier one (True) or need a new encoding."""
+    follower.begin(t, cut)
+    out = []
+    frame = []
+    for i, (box, seen) in enumerate(faces):
+        known = follower.known(box, seen)
+        out.append(known is not None)
+        frame.append((box, known if known is not None else enc(t + i), seen))
+    follower.end(frame)
+    return out
+
+
+def test_a_face_that_stays_put_is_followed_and_encoded_afresh_every_few_seconds() -> None:
+    follower = Follower(FOLLOW)
+    fresh = [not followed(follower, t / 2, [(box_at(100 + 5 * t), look(1))])[0] for t in range(9)]
+    assert fresh == [True, False, False, False, True, False, False, False, True]
+
+
+def test_a_face_that_moved_far_grew_or_changed_its_look_is_encoded_afresh() -> None:
+    for second in ((box_at(220), look(1)), (box_at(100, 130), look(1)), (box_at(100), look(2))):
+        follower = Follower(FOLLOW)
+        followed(follower, 0.0, [(box_at(100), look(1))])
+        assert followed(follower, 0.5, [second]) == [False], second
+
+
+def test_after_a_scene_cut_every_face_is_encoded_afresh() -> None:
+    follower = Follower(FOLLOW)
+    followed(follower, 0.0, [(box_at(100), look(1))])
+    assert followed(follower, 0.5, [(box_at(100), look(1))], cut=True) == [False]
+
+
+def test_one_face_is_followed_by_one_face_only() -> None:
+    follower = Follower(FOLLOW)
+    followed(follower, 0.0, [(box_at(100), look(1))])
+    assert followed(follower, 0.5, [(box_at(100), look(1)), (box_at(110), look(1))]) == [
+        True,
+        False,
+    ]
+
+
+def test_a_face_passed_without_an_encoding_is_not_followed() -> None:
+    """video.py passes an unknown or ambiguous face without its encoding: a stranger is
+    encoded in every sample, never carried on an earlier frame's result."""
+    follower = Follower(FOLLOW)
+    follower.begin(0.0, False)
+    assert follower.known(box_at(100), look(1)) is None
+    follower.end([(box_at(100), None, look(1))])
+    assert followed(follower, 0.5, [(box_at(100), look(1))]) == [False]

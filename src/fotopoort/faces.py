@@ -8,6 +8,7 @@ to identify are still reported, without an encoding, so a photo with such a face
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
@@ -46,6 +47,7 @@ class DetectedFace:
     box: Box  # full-resolution coordinates
     size_px: int  # the face's size (shorter box side) in the pixels that were analysed
     encoding: Encoding | None  # None when the face is too small to identify
+    fresh: bool = True  # False: `encoding` is an earlier frame's, of the face followed here
 
 
 class Detector(Enum):
@@ -137,20 +139,33 @@ class DlibEngine:
         return [np.asarray(e, dtype=np.float64) for e in encs]
 
 
+Known = Callable[[Box, RawBox], Encoding | None]  # an earlier encoding that stands for a face
+
+
 def analyze(
-    engine: FaceEngine, image: LoadedImage, settings: DetectionSettings, *, encode: bool = True
+    engine: FaceEngine,
+    image: LoadedImage,
+    settings: DetectionSettings,
+    *,
+    encode: bool = True,
+    known: Known | None = None,
 ) -> tuple[DetectedFace, ...]:
-    """Find every face; encode those large enough to identify (none without `encode`)."""
+    """Find every face; encode those large enough to identify (none without `encode`). A video
+    passes `known`: a face it returns an encoding for (one it follows) is not encoded again."""
     raw = [_clip(b, image.pixels.shape) for b in find_boxes(engine, image.pixels, settings)]
     raw = [b for b in raw if b[1] > b[3] and b[2] > b[0]]
-    big = [b for b in raw if _size(b) >= settings.min_face_px] if encode else []
-    encodings = dict(zip(big, engine.encode(image.pixels, big), strict=True))
     scale = image.scale
+    boxes = {b: Box(*(round(v * scale) for v in b)) for b in raw}
+    big = [b for b in raw if _size(b) >= settings.min_face_px] if encode else []
+    followed = {b: e for b in big if known and (e := known(boxes[b], b)) is not None}
+    todo = [b for b in big if b not in followed]
+    encodings = dict(zip(todo, engine.encode(image.pixels, todo), strict=True))
     faces = [
         DetectedFace(
-            box=Box(*(round(v * scale) for v in b)),
+            box=boxes[b],
             size_px=_size(b),
-            encoding=encodings.get(b),
+            encoding=encodings.get(b, followed.get(b)),
+            fresh=b not in followed,
         )
         for b in raw
     ]

@@ -14,6 +14,10 @@ with consent. The rules that keep it fail safe:
 - A track is identified as X only when more than half of its encoded faces are identified as X;
   otherwise it is ambiguous or unknown (review). A track with no encodable face is too small.
 - Two tracks identified as one child at overlapping times are both ambiguous (a look-alike).
+- The Follower lets a face identified from its own encoding stand for the same face in the
+  next samples (the same place, size and look, for less than a few seconds, no scene cut
+  between): it votes as that face did, as a new encoding of the same pixels would. An unknown
+  or ambiguous face is never followed: it is encoded in every sample.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import numpy as np
 from .decide import FaceResult, FaceStatus
 from .faces import Box
 from .matching import Encoding
-from .videoconfig import TrackSettings
+from .videoconfig import FollowSettings, TrackSettings
 
 
 @dataclass(frozen=True)
@@ -210,3 +214,85 @@ def video_faces(tracks: Sequence[Track]) -> tuple[FaceResult, ...]:
 def _overlap(a: FaceResult, b: FaceResult) -> bool:
     assert a.start is not None and a.end is not None and b.start is not None and b.end is not None
     return a.start <= b.end and b.start <= a.end
+
+
+Look = np.ndarray  # a face's small grey view, normalised (mean 0, spread 1): how it looks
+
+
+@dataclass(frozen=True, eq=False)
+class _Followed:
+    box: Box
+    encoding: Encoding
+    encoded_at: float  # when `encoding` was computed, on a frame where the face looked `look`
+    look: Look
+
+
+class Follower:
+    """Which faces of a sampled frame may keep the encoding of the face they follow from the
+    sample before, instead of a new one. Pure: the video module feeds it boxes and looks.
+
+    A face follows an earlier one only when exactly one face of the sample before is near it
+    (centre within `max_shift` face sizes, size within `max_scale`), that face was encoded less
+    than `reencode_after` seconds ago, its look then and this face's look now differ by at most
+    `max_change`, and no scene cut came between. Anything else is encoded afresh: a face that
+    changed, moved fast or appeared is never taken for someone else."""
+
+    def __init__(self, settings: FollowSettings) -> None:
+        self._settings = settings
+        self._previous: list[_Followed] = []
+        self._sources: dict[Box, _Followed] = {}
+        self._time = 0.0
+
+    def begin(self, time: float, cut: bool) -> None:
+        self._time = time
+        if cut:
+            self._previous = []
+        self._sources = {}
+
+    def known(self, box: Box, look: Look) -> Encoding | None:
+        s = self._settings
+        near = [
+            p
+            for p in self._previous
+            if _shift(p.box, box) <= s.max_shift and _scale(p.box, box) <= s.max_scale
+        ]
+        if len(near) != 1:
+            return None
+        source = near[0]
+        if self._time - source.encoded_at >= s.reencode_after:
+            return None
+        if any(v is source for v in self._sources.values()):  # one face follows one face
+            return None
+        if look.shape != source.look.shape or change(look, source.look) > s.max_change:
+            return None
+        self._sources[box] = source
+        return source.encoding
+
+    def end(self, faces: Sequence[tuple[Box, Encoding | None, Look | None]]) -> None:
+        """The frame's faces (box, encoding, look): what the next sample may follow."""
+        now: list[_Followed] = []
+        for box, encoding, look in faces:
+            if encoding is None or look is None:
+                continue
+            source = self._sources.get(box)
+            if source is not None:
+                now.append(_Followed(box, source.encoding, source.encoded_at, source.look))
+            else:
+                now.append(_Followed(box, encoding, self._time, look))
+        self._previous = now
+
+
+def _scale(a: Box, b: Box) -> float:
+    sa, sb = max(a.width, a.height, 1), max(b.width, b.height, 1)
+    return max(sa, sb) / min(sa, sb)
+
+
+def change(a: Look, b: Look) -> float:
+    """Mean absolute difference of two normalised looks: about 0 for one face, 1 for two."""
+    return float(np.abs(a - b).mean())
+
+
+def normalised(grey: np.ndarray) -> Look:
+    values = grey.astype(np.float32)
+    look: Look = (values - values.mean()) / max(float(values.std()), 1.0)
+    return look

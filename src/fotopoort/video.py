@@ -14,18 +14,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PIL import Image
 
-from .decide import FaceResult, PhotoAnalysis, timecode
+from .decide import FaceResult, FaceStatus, PhotoAnalysis, timecode
 from .errors import ImageError
-from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
+from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
 from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
-from .tracks import Observation, build_tracks, video_faces
+from .matching import Encoding
+from .tracks import Follower, Look, Observation, build_tracks, normalised, video_faces
 from .videoconfig import VideoSettings
 
 if TYPE_CHECKING:  # PyAV loads FFmpeg (0.1 s): only a run that meets a video pays for it
@@ -50,6 +52,7 @@ def is_video(head: bytes, suffix: str) -> bool:
 class Sample:
     time: float  # seconds from the start of the video
     image: LoadedImage  # upright, reduced to the detection settings' max_side
+    cut: bool = False  # the first frame after a scene cut
 
 
 @dataclass
@@ -201,7 +204,7 @@ def _sample(
             if t + 1e-6 >= next_at or cut:
                 next_at = t + interval
                 info.samples += 1
-                yield Sample(t, _upright(frame, stream, max_side))
+                yield Sample(t, _upright(frame, stream, max_side), cut)
                 if on_frame is not None:
                     on_frame(t, info.duration)
         else:
@@ -242,13 +245,19 @@ def analyse_video(
     identify: Identify,
     on_frame: FrameHook | None = None,
 ) -> PhotoAnalysis:
-    """Every face of every sampled frame, identified as in a photo and linked into tracks."""
+    """Every face of every sampled frame, identified as in a photo and linked into tracks.
+
+    The detector looks at a view of at most `settings.detect_side`, and a face that follows
+    one from the sample before (tracks.Follower) keeps that face's encoding: detection and
+    encoding are what a video costs. Every face is still identified, with the matching rule of
+    a photo, from an encoding of its own or of the same face less than a few seconds before."""
     info = VideoInfo()
+    detection = replace(detection, detect_side=min(detection.detect_side, settings.detect_side))
+    follower = Follower(settings.follow)
     frames: list[tuple[float, list[Observation]]] = []
     try:
         for sample in sample_video(path, settings, detection.max_side, info, on_frame):
-            detected = analyze(engine, sample.image, detection)
-            results = identify(detected)
+            detected, results = _faces(engine, sample, detection, follower, identify)
             frames.append(
                 (
                     sample.time,
@@ -264,3 +273,41 @@ def analyse_video(
     return PhotoAnalysis(
         video_faces(tracks), limit=info.limit, limit_decides=settings.beyond_limits_decides
     )
+
+
+def _faces(
+    engine: FaceEngine,
+    sample: Sample,
+    detection: DetectionSettings,
+    follower: Follower,
+    identify: Identify,
+) -> tuple[tuple[DetectedFace, ...], tuple[FaceResult, ...]]:
+    follower.begin(sample.time, sample.cut)
+    looks: dict[Box, Look] = {}
+
+    def known(box: Box, raw: RawBox) -> Encoding | None:
+        looks[box] = _look(sample.image.pixels, raw)
+        return follower.known(box, looks[box])
+
+    detected = analyze(engine, sample.image, detection, known=known)
+    results = identify(detected)
+    # only a face identified from its own encoding may be followed: an unknown or ambiguous
+    # face is encoded in every sample, so a stranger's track has all the evidence it can get
+    follower.end(
+        [
+            (f.box, f.encoding if r.status is FaceStatus.IDENTIFIED else None, looks.get(f.box))
+            for f, r in zip(detected, results, strict=True)
+        ]
+    )
+    return detected, results
+
+
+LOOK_SIDE = 16
+
+
+def _look(pixels: Pixels, raw: RawBox) -> Look:
+    """The face's 16x16 grey view, normalised: what the Follower compares."""
+    top, right, bottom, left = raw
+    crop = pixels[top:bottom, left:right]
+    grey = Image.fromarray(crop).convert("L").resize((LOOK_SIDE, LOOK_SIDE), Image.Resampling.BOX)
+    return normalised(np.asarray(grey))

@@ -21,6 +21,24 @@ class TrackSettings:
 
 
 @dataclass(frozen=True)
+class FollowSettings:
+    """When a face's encoding from an earlier sample may stand for it (no new dlib encoding,
+    ~0.15 s a face): the same place, the same size and the same look as a face encoded less
+    than `reencode_after` seconds before, with no scene cut between."""
+
+    reencode_after: float = 2.0  # seconds: a followed face is encoded afresh at least this often
+    max_shift: float = 1.0  # centre moved at most this many face sizes since the last sample
+    max_scale: float = 1.2  # ... and its box grew or shrank by at most this factor
+    max_change: float = 0.25  # ... and its 16x16 grey view changed at most this much (0-2)
+
+    def cache_key(self) -> str:
+        return (
+            f"reencode={self.reencode_after};fshift={self.max_shift};fscale={self.max_scale};"
+            f"fchange={self.max_change}"
+        )
+
+
+@dataclass(frozen=True)
 class VideoSettings:
     sample_fps: float = 2.0  # frames analysed per second of video
     scene_cut: float = 30.0  # mean luma change (0-255) of a tiny view that counts as a cut
@@ -28,12 +46,16 @@ class VideoSettings:
     max_pixels: int = 3840 * 2160  # ... and only frames up to this size
     beyond_limits_decides: bool = False  # beyond: decide on what was analysed (else review)
     tracking: TrackSettings = field(default_factory=TrackSettings)
+    # the detector looks at a view of at most this long side (a 1080p frame halved): faces from
+    # about 45 px in 1080p are found, every face large enough to identify (60 px) with margin
+    detect_side: int = 960
+    follow: FollowSettings = field(default_factory=FollowSettings)
 
     def cache_key(self) -> str:
         return (
             f"fps={self.sample_fps};cut={self.scene_cut};max_s={self.max_seconds};"
             f"max_px={self.max_pixels};decides={self.beyond_limits_decides};"
-            f"{self.tracking.cache_key()}"
+            f"detect={self.detect_side};{self.follow.cache_key()};{self.tracking.cache_key()}"
         )
 
 
