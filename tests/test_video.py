@@ -210,3 +210,17 @@ def test_sort_copies_the_decided_video_bytes(school: Cli, tmp_path: Path) -> Non
     website = next(d for d in report["channels"] if d["channel"] == "website")
     reasons = {p["path"]: p["reasons"] for p in website["photos"]}
     assert "metadata cannot be removed: a video" in reasons["daan.mp4"][0]["message"]
+
+
+def test_a_small_face_in_a_1080p_video_for_one_second_is_found(
+    school: Cli, tmp_path: Path
+) -> None:
+    """The detector looks at a 960 px view of a 1080p frame: a face of about 45 px, too small
+    to identify (detection.min_face_px 60), must still be found and send the video to review;
+    a detector that missed it would let a child pass unseen."""
+    noah = Appearance(NOAH, 0.5, 1.5, (1200, 700), side=110)
+    film = write_video(tmp_path / "zaal.mp4", [noah], size=(1920, 1080), seconds=2, fps=4)
+    got = check(school, film, "website")
+    assert got["decision"] == "review", got
+    [track] = got["faces"]
+    assert track["status"] == "too_small" and 0.5 <= track["start"] <= track["end"] < 1.5
