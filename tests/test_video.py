@@ -212,9 +212,7 @@ def test_sort_copies_the_decided_video_bytes(school: Cli, tmp_path: Path) -> Non
     assert "metadata cannot be removed: a video" in reasons["daan.mp4"][0]["message"]
 
 
-def test_a_small_face_in_a_1080p_video_for_one_second_is_found(
-    school: Cli, tmp_path: Path
-) -> None:
+def test_a_small_face_in_a_1080p_video_for_one_second_is_found(school: Cli, tmp_path: Path) -> None:
     """The detector looks at a 960 px view of a 1080p frame: a face of about 45 px, too small
     to identify (detection.min_face_px 60), must still be found and send the video to review;
     a detector that missed it would let a child pass unseen."""
