@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.videos import Appearance, write_video
 
 from fotopoort.config import DEFAULT_DETECTION, DEFAULT_MAX_PIXELS, DEFAULT_THRESHOLDS
-from fotopoort.decide import FaceResult, FaceStatus
 from fotopoort.faces import DlibEngine, analyze
 from fotopoort.images import load_image
 from fotopoort.matching import Encoding, Gallery
+from fotopoort.model import FaceResult, FaceStatus
 from fotopoort.scan import identify_faces
 from fotopoort.video import analyse_video
 from fotopoort.videoconfig import VideoSettings

@@ -111,8 +111,8 @@ def test_json_schema_is_stable(school: Cli, tmp_path: Path) -> None:
         assert photo["decision"] in {"allowed", "blocked", "review"}
         assert "\\" not in photo["path"] and not photo["path"].startswith("/")
         for reason in photo["reasons"]:
-            assert set(reason) == {"code", "child", "message"}
-            assert isinstance(reason["message"], str)
+            assert set(reason) == {"code", "child", "params", "message"}
+            assert isinstance(reason["message"], str) and isinstance(reason["params"], dict)
         for face in photo["faces"]:
             assert set(face) == {"box", "child", "distance", "status"}
             assert len(face["box"]) == 4 and all(isinstance(v, int) for v in face["box"])
@@ -122,6 +122,7 @@ def test_json_schema_is_stable(school: Cli, tmp_path: Path) -> None:
     assert fatima["reasons"][1] == {
         "code": "no_consent",
         "child": FATIMA,
+        "params": {"face": 1, "channel": "website"},
         "message": "face 2: Fatima (0100487): no consent for website",
     }
     assert fatima["faces"][1]["child"] == FATIMA and fatima["faces"][1]["status"] == "identified"

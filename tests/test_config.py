@@ -15,13 +15,13 @@ from fotopoort.config import (
     CONFIG_ENV,
     DEFAULT_THRESHOLDS,
     Policy,
-    did_you_mean,
     load_policy,
     resolve_config_path,
     template_text,
     write_template,
 )
 from fotopoort.errors import ConfigError, UsageError
+from fotopoort.text import did_you_mean
 
 from .conftest import Cli
 from .test_consents import BIOMETRIC, CHANNEL_COLUMN, CHILD, DATE, DEMO_CSV, GROUP, NAME

@@ -21,8 +21,9 @@ from openpyxl import Workbook, load_workbook
 
 from fotopoort.channels import Channel
 from fotopoort.config import Policy, load_policy, template_text
-from fotopoort.consents import ConsentSnapshot, parse_export, read_export
+from fotopoort.consents import parse_export, read_export
 from fotopoort.errors import ExportError
+from fotopoort.model import ConsentSnapshot
 
 from .conftest import DEMO
 

@@ -2,18 +2,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fotopoort.channels import Channel
-from fotopoort.consents import ChildConsent, ConsentSnapshot
-from fotopoort.decide import (
+from fotopoort.decide import decide, with_assignments
+from fotopoort.messages.reasons import reason_text
+from fotopoort.model import (
     Assignment,
+    Box,
+    ChildConsent,
+    ConsentSnapshot,
     FaceResult,
     FaceStatus,
     PhotoAnalysis,
     ReasonCode,
     Verdict,
-    decide,
-    with_assignments,
 )
-from fotopoort.faces import Box
 
 BOX = Box(10, 60, 60, 10)
 
@@ -50,7 +51,8 @@ def test_identified_with_consent_is_allowed_and_says_why() -> None:
     assert decision.verdict is Verdict.ALLOWED
     assert decision.reasons[0].code is ReasonCode.CONSENT
     assert decision.reasons[0].child == "1"
-    assert "kind1 (1)" in decision.reasons[0].message
+    assert decision.reasons[0].channel is Channel.WEBSITE
+    assert "kind1 (1)" in reason_text(decision.reasons[0], SNAP, "en")
 
 
 def test_identified_without_consent_blocks_even_with_unknown_faces() -> None:
@@ -59,7 +61,8 @@ def test_identified_without_consent_blocks_even_with_unknown_faces() -> None:
     assert decision.verdict is Verdict.BLOCKED
     codes = [r.code for r in decision.reasons]
     assert codes == [ReasonCode.NO_CONSENT, ReasonCode.UNKNOWN_FACE]
-    assert "no consent for website" in decision.reasons[0].message
+    assert decision.reasons[0].channel is Channel.WEBSITE
+    assert "no consent for website" in reason_text(decision.reasons[0], SNAP, "en")
 
 
 def test_unknown_ambiguous_and_small_faces_go_to_review() -> None:

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 
 from fotopoort.config import load_policy, template_text
-from fotopoort.faces import Box, DetectedFace, DetectionSettings, DlibEngine, FaceEngine, analyze
+from fotopoort.faces import DetectedFace, DetectionSettings, DlibEngine, FaceEngine, analyze
 from fotopoort.images import load_image
 from fotopoort.matching import Encoding
+from fotopoort.model import Box
 
 from .conftest import FACES
 from .fakes import FakeEngine, make_photo

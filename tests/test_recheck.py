@@ -22,10 +22,8 @@ from PIL import Image
 from fotopoort import actions
 from fotopoort.channels import Channel
 from fotopoort.config import Policy, load_policy, template_text
-from fotopoort.consents import ConsentSnapshot
-from fotopoort.decide import FaceStatus, Verdict
 from fotopoort.errors import UsageError
-from fotopoort.output import Checked
+from fotopoort.model import Checked, ConsentSnapshot, FaceStatus, Verdict
 from fotopoort.store import Store
 
 from .conftest import Cli

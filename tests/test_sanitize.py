@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, IptcImagePlugin, JpegImagePlugin
 
-from fotopoort.faces import Box
+from fotopoort.model import Box
 from fotopoort.sanitize import (
     DEFAULT_MARGIN,
     FILL,

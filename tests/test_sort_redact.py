@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from fotopoort.faces import Box
+from fotopoort.model import Box
 from fotopoort.sanitize import DEFAULT_MARGIN, FILL, enlarge
 
 from .conftest import Cli

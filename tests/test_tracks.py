@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from fotopoort.channels import Channel
-from fotopoort.decide import FaceResult, FaceStatus, PhotoAnalysis, ReasonCode, Verdict, decide
-from fotopoort.faces import Box
+from fotopoort.decide import decide
+from fotopoort.messages.reasons import reason_text
+from fotopoort.model import Box, FaceResult, FaceStatus, PhotoAnalysis, ReasonCode, Verdict
 from fotopoort.tracks import Follower, Observation, build_tracks, normalised, video_faces
 from fotopoort.videoconfig import FollowSettings, TrackSettings
 
@@ -149,8 +150,9 @@ def test_video_reasons_name_the_track_and_its_time_range() -> None:
     face = FaceResult(Box(0, 100, 100, 0), FaceStatus.IDENTIFIED, NOAH, 0.3, 100, 72.0, 100.5, 80)
     decision = decide(PhotoAnalysis((face,)), SNAP, Channel.WEBSITE)
     assert decision.verdict is Verdict.BLOCKED
-    assert decision.reasons[0].message.startswith("track 1, 00:01:12-00:01:40: ")
-    assert "no consent for website" in decision.reasons[0].message
+    text = reason_text(decision.reasons[0], SNAP, "en")
+    assert text.startswith("track 1, 00:01:12-00:01:40: ")
+    assert "no consent for website" in text
 
 
 def test_a_video_beyond_its_limits_goes_to_review_unless_the_policy_lets_it_decide() -> None:

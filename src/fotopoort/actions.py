@@ -14,33 +14,26 @@ from typing import Any
 from . import faults, guard, redaction
 from .channels import Channel
 from .config import Policy
-from .consents import ConsentChange, ConsentSnapshot, diff_snapshots, read_export
-from .decide import (
-    Approval,
-    Decision,
-    FaceStatus,
-    PhotoAnalysis,
-    ReasonCode,
-    Verdict,
-    apply_approval,
-    approval_holds,
-    consent_fingerprint,
-    decide,
-    with_assignments,
-)
+from .consents import ConsentChange, diff_snapshots, read_export
+from .decide import consent_fingerprint, decide_reviewed
 from .derived import REDACTED, STRIPPED, MadeCopy, Stripping
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import ConfirmationNeeded, UsageError
 from .messages import errors as E
 from .messages import render as say
-from .output import (
+from .messages.reasons import reason_text, stored_reason_text
+from .model import (
+    Action,
+    Approval,
     Checked,
-    check_document,
-    check_out_dir,
-    photo_faces,
-    reasons_json,
-    write_json,
+    ConsentSnapshot,
+    Decision,
+    FaceStatus,
+    PhotoAnalysis,
+    ReasonCode,
+    Verdict,
 )
+from .output import check_document, check_out_dir, photo_faces, stored_reason, write_json
 from .publish import TMP_DIR, clear_temp, place_copies, take_down
 from .reports.build import build_report
 from .reports.html import render, write_html
@@ -112,7 +105,7 @@ def import_consents(
         changes = tuple(diff_snapshots(before.snapshot, snap, tuple(policy.channels)))
     if not outcome.already_current:
         store.record_event(
-            "import",
+            Action.IMPORT,
             by,
             f"snapshot {outcome.stored.id} from {snap.source}: {len(snap.children)} children, "
             f"{len(changes)} changes, face encodings of {len(outcome.forgotten)} children deleted"
@@ -203,7 +196,7 @@ def enroll(
     added = sum(o.enrolled for o in report.children)
     if added:
         store.record_event(
-            "enroll",
+            Action.ENROLL,
             by,
             f"{added} reference photos of "
             f"{sum(1 for o in report.children if o.enrolled)} children enrolled"
@@ -227,7 +220,9 @@ def forget(store: Store, child: str, by: str = "fotopoort") -> ForgetResult:
     unknown = tuple(name for name, path in files if path is None)
     deleted = store.forget(child)
     # the audit says that a child was forgotten, never which one
-    store.record_event("forget", by, f"a child forgotten: {deleted} reference encodings deleted")
+    store.record_event(
+        Action.FORGET, by, f"a child forgotten: {deleted} reference encodings deleted"
+    )
     return ForgetResult(deleted, left, unknown)
 
 
@@ -259,16 +254,15 @@ def _decide(
     channel: Channel,
     group: str | None,
 ) -> tuple[PhotoAnalysis, Decision]:
-    analysis = photo.analysis
-    if photo.sha256 is not None and analysis.error is None:
-        analysis = with_assignments(analysis, store.assignments(photo.sha256))
-    decision = decide(analysis, snapshot, channel, group)
+    """Load what people said about the photo once, decide, and write the effects."""
+    assignments, approval = [], None
     if photo.sha256 is not None:
+        assignments = store.assignments(photo.sha256)
         approval = store.approval(photo.sha256, channel, group)
-        if approval and not approval_holds(approval, analysis, snapshot, channel, group):
-            store.void_approval(approval.id)  # for good, even if the consent comes back
-        decision = apply_approval(decision, analysis, snapshot, channel, group, approval)
-    return analysis, decision
+    reviewed = decide_reviewed(photo.analysis, snapshot, channel, group, assignments, approval)
+    for effect in reviewed.effects:
+        store.void_approval(effect.approval_id)
+    return reviewed.analysis, reviewed.decision
 
 
 def _record(
@@ -276,7 +270,7 @@ def _record(
     policy: Policy,
     snapshot: StoredSnapshot,
     items: Sequence[tuple[Channel, str | None, Checked]],
-    action: str,
+    action: Action,
     actor: str = "fotopoort",
     note: str | None = None,
     *,
@@ -293,7 +287,7 @@ def _record(
                 sha256=item.photo.sha256,
                 settings=item.photo.settings,
                 decision=item.decision.verdict.value,
-                reasons=reasons_json(item.decision.reasons),
+                reasons=[stored_reason(r) for r in item.decision.reasons],
                 faces=photo_faces(item.analysis),
                 snapshot_id=snapshot.id,
                 snapshot_sha256=snapshot.snapshot.sha256,
@@ -349,7 +343,7 @@ def check(
     group: str | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
-    action: str = "check",
+    action: Action = Action.CHECK,
     provisional: bool = False,
     thumbnails: bool = False,
 ) -> CheckRun:
@@ -409,7 +403,7 @@ def sort(
         group=group,
         jobs=jobs,
         progress=progress,
-        action="sort",
+        action=Action.SORT,
         provisional=True,
         thumbnails=True,
     )
@@ -465,7 +459,7 @@ def sort(
     }
     write_report(policy, replace(run, results=results), out / REPORT_HTML, shown)
     faults.checkpoint("reported")
-    _record(store, policy, run.snapshot, changed, "sort")  # changed while it was checked
+    _record(store, policy, run.snapshot, changed, Action.SORT)  # changed while it was checked
     store.settle_basis(
         [
             (_stored_path(item.photo.photo), ch.value, group)
@@ -690,7 +684,7 @@ def recheck(
         item = Checked(photo, decision, analysis)
         items.append(Rechecked(prev, item))
         records.append((ch, prev.group, item))
-    _record(store, policy, snapshot, records, "recheck")
+    _record(store, policy, snapshot, records, Action.RECHECK)
     return RecheckRun(snapshot, items)
 
 
@@ -731,7 +725,7 @@ def review_list(store: Store, channel: Channel | None) -> list[tuple[PreviousDec
     out = []
     for prev in store.previous_decisions(channel.value if channel else None):
         if prev.decision == Verdict.REVIEW.value:
-            entries = store.audit_entries(path=prev.path)
+            entries = _with_messages(store, store.audit_entries(path=prev.path))
             latest = [e for e in entries if e["channel"] == prev.channel]
             out.append((prev, latest[-1] if latest else None))
     return out
@@ -760,7 +754,7 @@ def _redecide(
         item = Checked(photo, decision, analysis)
         out.append(item)
         records.append((ch, prev.group, item))
-    _record(store, policy, snapshot, records, "review", actor=actor, note=note or None)
+    _record(store, policy, snapshot, records, Action.REVIEW, actor=actor, note=note or None)
     return out
 
 
@@ -803,7 +797,9 @@ def review_approve(
     photo_now = _from_cache(store, rows[0])
     analysis, decision = _decide(store, photo_now, snapshot, channel, group)
     if decision.verdict is Verdict.BLOCKED:
-        why = "; ".join(r.message for r in decision.reasons if r.code is not ReasonCode.CONSENT)
+        why = "; ".join(
+            reason_text(r, snapshot) for r in decision.reasons if r.code is not ReasonCode.CONSENT
+        )
         raise UsageError(f"{photo}: is blocked for {channel} ({why}); a review cannot allow it")
     if decision.verdict is Verdict.ALLOWED:
         raise UsageError(f"{photo}: is already allowed for {channel}")
@@ -850,4 +846,19 @@ def audit(
         path = str(photo.resolve())
         if photo.is_file():
             sha = hashlib.sha256(photo.read_bytes()).hexdigest()
-    return store.audit_entries(since=since, photo_sha256=sha, path=path, child=child)
+    return _with_messages(
+        store, store.audit_entries(since=since, photo_sha256=sha, path=path, child=child)
+    )
+
+
+def _with_messages(store: Store, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each stored reason with its `message` in this run's language, children named from the
+    current snapshot (the audit trail itself holds codes and numbers only). An entry written
+    before reasons were codes keeps the message it stored."""
+    current = store.current_snapshot()
+    consents = current.snapshot if current is not None else None
+    for entry in entries:
+        entry["reasons"] = [
+            {**r, "message": stored_reason_text(r, consents)} for r in entry["reasons"]
+        ]
+    return entries

@@ -12,7 +12,7 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, _GeneratorContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,7 +42,6 @@ from .calibrate import (
 from .channels import CHANNEL_NAMES, Channel
 from .config import Policy, load_policy, resolve_config_path, write_template
 from .consents import ConsentChange
-from .decide import ReasonCode, Verdict
 from .errors import ExitCode, FotopoortError, UsageError, environment_problem
 from .faces import DlibEngine
 from .lang import Lang
@@ -50,6 +49,8 @@ from .messages import Text as Message
 from .messages import cli as M
 from .messages import errors as E
 from .messages import render
+from .messages.reasons import reason_text
+from .model import ConsentSnapshot, Reason, ReasonCode, Verdict
 from .output import check_document, reasons_json, summary
 from .scan import EngineFactory, readable
 from .store import Store, exclusive_run
@@ -835,12 +836,19 @@ def check(
             json.dumps(check_document(ch, run.snapshot, items), indent=2, ensure_ascii=False)
         )
     else:
-        _render_problems(env, ch, items)
+        _render_problems(env, ch, items, run.snapshot.snapshot)
     if run.any_not_allowed():
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
-def _render_problems(env: Env, channel: Channel, items: list[Any]) -> None:
+def _why(reasons: Iterable[Reason], consents: ConsentSnapshot) -> str:
+    """What stands in the way, in this run's language (a consent is no obstacle)."""
+    return "; ".join(reason_text(r, consents) for r in reasons if r.code is not ReasonCode.CONSENT)
+
+
+def _render_problems(
+    env: Env, channel: Channel, items: list[Any], consents: ConsentSnapshot
+) -> None:
     problems = [i for i in items if i.decision.verdict is not Verdict.ALLOWED]
     if problems:
         table = Table(title=_t(M.NOT_ALLOWED_FOR, channel=channel))
@@ -848,9 +856,7 @@ def _render_problems(env: Env, channel: Channel, items: list[Any]) -> None:
         table.add_column(_t(M.COL_DECISION))
         table.add_column(_t(M.COL_WHY), overflow="fold")
         for item in problems:
-            why = "; ".join(
-                r.message for r in item.decision.reasons if r.code is not ReasonCode.CONSENT
-            )
+            why = _why(item.decision.reasons, consents)
             table.add_row(item.photo.photo.shown, _verdict(item.decision.verdict.value), why)
         env.out.print(table)
     env.out.print(
@@ -997,14 +1003,15 @@ def recheck(
                 "sha256": run.snapshot.snapshot.sha256,
                 "imported_at": run.snapshot.imported_at,
             },
-            "take_down": [_recheck_entry(r) for r in take_down],
-            "newly_allowed": [_recheck_entry(r) for r in newly],
+            "take_down": [_recheck_entry(r, run.snapshot.snapshot) for r in take_down],
+            "newly_allowed": [_recheck_entry(r, run.snapshot.snapshot) for r in newly],
             "rechecked": len(run.items),
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        _render_recheck(env, take_down, _t(M.TAKE_DOWN_TITLE))
-        _render_recheck(env, newly, _t(M.NEWLY_ALLOWED_TITLE))
+        consents = run.snapshot.snapshot
+        _render_recheck(env, take_down, _t(M.TAKE_DOWN_TITLE), consents)
+        _render_recheck(env, newly, _t(M.NEWLY_ALLOWED_TITLE), consents)
         env.out.print(
             _t(M.RECHECK_SUMMARY, n=len(run.items), take_down=len(take_down), newly=len(newly)),
             markup=False,
@@ -1013,7 +1020,7 @@ def recheck(
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
-def _recheck_entry(r: actions.Rechecked) -> dict[str, Any]:
+def _recheck_entry(r: actions.Rechecked, consents: ConsentSnapshot) -> dict[str, Any]:
     return {
         "path": r.previous.path,
         "channel": r.previous.channel,
@@ -1021,21 +1028,21 @@ def _recheck_entry(r: actions.Rechecked) -> dict[str, Any]:
         "was": r.previous.basis,
         "decision": r.item.decision.verdict.value,
         "reasons": reasons_json(
-            x for x in r.item.decision.reasons if x.code is not ReasonCode.CONSENT
+            (x for x in r.item.decision.reasons if x.code is not ReasonCode.CONSENT), consents
         ),
     }
 
 
-def _render_recheck(env: Env, rows: list[actions.Rechecked], title: str) -> None:
+def _render_recheck(
+    env: Env, rows: list[actions.Rechecked], title: str, consents: ConsentSnapshot
+) -> None:
     if not rows:
         return
     table = Table(title=title)
     for col in (M.COL_CHANNEL, M.COL_PHOTO, M.COL_NOW, M.COL_WHY):
         table.add_column(_t(col), overflow="fold")
     for r in rows:
-        why = "; ".join(
-            x.message for x in r.item.decision.reasons if x.code is not ReasonCode.CONSENT
-        )
+        why = _why(r.item.decision.reasons, consents)
         verdict = _verdict(r.item.decision.verdict.value)
         table.add_row(r.previous.channel, r.previous.path, verdict, why)
     env.out.print(table)
@@ -1124,7 +1131,8 @@ def review_assign(
     policy = _policy(env)
     with _store(env, policy) as store:
         items = actions.review_assign(policy, store, photo, face, child, _by(by), note)
-    _render_redecided(env, items)
+        consents = store.require_snapshot().snapshot
+    _render_redecided(env, items, consents)
 
 
 @review_app.command("approve", help=_h(M.REVIEW_APPROVE))
@@ -1157,7 +1165,8 @@ def review_approve(
             )
             return
         items = actions.review_approve(policy, store, photo, ch, group, _by(by), note)
-    _render_redecided(env, items)
+        consents = store.require_snapshot().snapshot
+    _render_redecided(env, items, consents)
 
 
 @review_app.command("serve", help=_h(M.SERVE))
@@ -1188,14 +1197,15 @@ def review_serve(
     env.err.print(_t(M.SERVE_STOPPED, why=why), markup=False)
 
 
-def _render_redecided(env: Env, items: list[Any]) -> None:
+def _render_redecided(env: Env, items: list[Any], consents: ConsentSnapshot) -> None:
     for item in items:
         env.out.print(
             f"{item.photo.photo.shown}: {_verdict(item.decision.verdict.value)}",
             markup=False,
             end="",
         )
-        env.out.print(f" ({'; '.join(r.message for r in item.decision.reasons)})", markup=False)
+        why = "; ".join(reason_text(r, consents) for r in item.decision.reasons)
+        env.out.print(f" ({why})", markup=False)
 
 
 _AUDIT_COLUMNS = (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,7 @@ from .faces import DetectionSettings, Detector
 from .matching import THRESHOLD_KEYS, Thresholds
 from .messages import errors as messages
 from .messages import render
+from .text import did_you_mean
 from .videoconfig import DEFAULT_VIDEO, VideoSettings
 
 DEFAULT_CONFIG = "consents.yaml"
@@ -134,11 +134,6 @@ class Policy:
         if channel not in self.channels:
             raise UsageError(render(messages.CHANNEL_NOT_CONFIGURED, name=name, path=self.path))
         return channel
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return render(messages.DID_YOU_MEAN, word=close[0]) if close else ""
 
 
 def template_text() -> str:

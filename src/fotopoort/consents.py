@@ -11,15 +11,20 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .channels import Channel
-from .config import Policy, did_you_mean
 from .errors import ExportError
+from .model import ChildConsent, ConsentSnapshot
+from .text import did_you_mean
+
+if TYPE_CHECKING:  # the policy is passed in; reading consents.yaml (yaml) is config.py's
+    from .config import Policy
 
 KNOWN_NO = frozenset({"nee"})
 NEVER_ANSWERED = frozenset({"niet ingevuld", "", "-"})  # no, and the school may ask again
@@ -33,30 +38,6 @@ _DATE_FORMATS = (
     "%d-%m-%Y %H:%M",
     "%Y-%m-%d %H:%M:%S",
 )
-
-
-@dataclass(frozen=True)
-class ChildConsent:
-    child: str  # leerlingnummer, as text
-    first_name: str
-    group: str
-    granted: frozenset[Channel]  # channels with an explicit Ja in every mapped column
-    biometric: bool  # explicit Ja for face recognition
-    # not granted, and no parent said no either: empty or `Niet ingevuld` (chase them)
-    unanswered: frozenset[Channel] = frozenset()
-    biometric_unanswered: bool = False
-
-    def allows(self, channel: Channel) -> bool:
-        return channel in self.granted
-
-
-@dataclass(frozen=True)
-class ConsentSnapshot:
-    sha256: str
-    source: str  # the export's file name
-    export_date: date | None
-    children: Mapping[str, ChildConsent]
-    notes: tuple[str, ...] = field(default=())  # unrecognised values, conflicts, ...
 
 
 def normalise_label(text: str) -> str:

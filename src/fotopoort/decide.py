@@ -10,98 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
 from .channels import Channel
-from .consents import ChildConsent, ConsentSnapshot
-from .faces import Box
-
-
-class Verdict(StrEnum):
-    ALLOWED = "allowed"
-    REVIEW = "review"
-    BLOCKED = "blocked"
-
-
-class FaceStatus(StrEnum):
-    IDENTIFIED = "identified"
-    ASSIGNED = "assigned"  # a person said who it is (fotopoort review assign)
-    AMBIGUOUS = "ambiguous"
-    UNKNOWN = "unknown"
-    TOO_SMALL = "too_small"
-
-
-class ReasonCode(StrEnum):
-    CONSENT = "consent"  # an identified child whose answer is Ja (explains an allowed photo)
-    NO_FACES = "no_faces"
-    NO_CONSENT = "no_consent"
-    UNKNOWN_FACE = "unknown_face"
-    AMBIGUOUS_FACE = "ambiguous_face"
-    SMALL_FACE = "small_face"
-    UNREADABLE = "unreadable"
-    HUMAN_APPROVED = "human_approved"  # a person approved a photo that was in review
-    APPROVAL_VOID = "approval_void"  # an earlier approval no longer holds
-    VIDEO_LIMIT = "video_limit"  # a video longer or larger than consents.yaml's video limits
-    VIDEO_PARTIAL = "video_partial"  # ... decided on the part analysed, as consents.yaml says
-
+from .model import (
+    Approval,
+    Assignment,
+    ChildConsent,
+    ConsentSnapshot,
+    Decision,
+    FaceResult,
+    FaceStatus,
+    MatchNote,
+    PhotoAnalysis,
+    Reason,
+    ReasonCode,
+    Variant,
+    Verdict,
+)
 
 BLOCKING = frozenset({ReasonCode.NO_CONSENT, ReasonCode.UNREADABLE})
 NEEDS_REVIEW = frozenset(
     {ReasonCode.UNKNOWN_FACE, ReasonCode.AMBIGUOUS_FACE, ReasonCode.SMALL_FACE}
     | {ReasonCode.VIDEO_LIMIT}
 )
-
-
-@dataclass(frozen=True)
-class MatchNote:
-    """Why a face was not identified (fotopoort.matching.MatchWhy), and its nearest child."""
-
-    why: str
-    nearest: str | None
-    distance: float | None  # to the nearest reference of `nearest`
-    reach: float | None  # to the furthest reference of `nearest`
-    radius: float | None  # `nearest`'s range; None when it has too few references
-
-
-@dataclass(frozen=True)
-class FaceResult:
-    """One face found in a checked photo. Never holds an encoding."""
-
-    box: Box
-    status: FaceStatus
-    child: str | None  # identified child (or, for ambiguous, the nearest one)
-    distance: float | None
-    size_px: int
-    # A video's "face" is a track (tracks.py): where it is seen, in seconds from the start;
-    # `box` is its box in the frame at `frame` (where it is largest). None for a photo.
-    start: float | None = None
-    end: float | None = None
-    frame: float | None = None
-    note: MatchNote | None = None  # set when the matcher did not identify the face
-
-
-@dataclass(frozen=True)
-class PhotoAnalysis:
-    faces: tuple[FaceResult, ...]
-    error: str | None = None  # set when the file cannot be read whole
-    # A video beyond consents.yaml's video limits: what was left out, and whether the
-    # policy lets the analysed part decide (otherwise the video goes to review).
-    limit: str | None = None
-    limit_decides: bool = False
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: ReasonCode
-    message: str
-    child: str | None = None
-    face: int | None = None  # index into the photo's faces
-
-
-@dataclass(frozen=True)
-class Decision:
-    verdict: Verdict
-    reasons: tuple[Reason, ...]
 
 
 def required_channel(child: ChildConsent | None, channel: Channel, group: str | None) -> Channel:
@@ -118,11 +49,6 @@ def required_channel(child: ChildConsent | None, channel: Channel, group: str | 
     return channel
 
 
-def child_label(child: str, consents: ConsentSnapshot) -> str:
-    known = consents.children.get(child)
-    return f"{known.first_name} ({child})" if known and known.first_name else child
-
-
 def decide(
     analysis: PhotoAnalysis,
     consents: ConsentSnapshot,
@@ -130,36 +56,20 @@ def decide(
     group: str | None = None,
 ) -> Decision:
     if analysis.error is not None:
-        reason = Reason(ReasonCode.UNREADABLE, f"unreadable: {analysis.error}")
+        reason = Reason(ReasonCode.UNREADABLE, detail=analysis.error)
         return Decision(Verdict.BLOCKED, (reason,))
     if not analysis.faces and analysis.limit is None:
-        return Decision(Verdict.ALLOWED, (Reason(ReasonCode.NO_FACES, "no faces found"),))
+        return Decision(Verdict.ALLOWED, (Reason(ReasonCode.NO_FACES),))
     reasons = [_face_reason(i, f, consents, channel, group) for i, f in enumerate(analysis.faces)]
     if not reasons and analysis.limit is None:
-        reasons.append(Reason(ReasonCode.NO_FACES, "no faces found"))
+        reasons.append(Reason(ReasonCode.NO_FACES))
     if analysis.limit is not None:
-        reasons.append(_limit_reason(analysis.limit, analysis.limit_decides))
+        code = ReasonCode.VIDEO_PARTIAL if analysis.limit_decides else ReasonCode.VIDEO_LIMIT
+        reasons.append(Reason(code, detail=analysis.limit))
     return Decision(verdict_for(reasons), tuple(reasons))
 
 
-def _limit_reason(limit: str, decides: bool) -> Reason:
-    if decides:
-        return Reason(ReasonCode.VIDEO_PARTIAL, f"{limit}: decided on the part analysed")
-    return Reason(ReasonCode.VIDEO_LIMIT, f"{limit}: a person must check the rest")
-
-
-def timecode(seconds: float) -> str:
-    whole = max(0, int(seconds))
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-
-
-def _where(index: int, face: FaceResult) -> str:
-    if face.start is None or face.end is None:
-        return f"face {index + 1}"
-    return f"track {index + 1}, {timecode(face.start)}-{timecode(face.end)}"
-
-
-def verdict_for(reasons: list[Reason]) -> Verdict:
+def verdict_for(reasons: Sequence[Reason]) -> Verdict:
     codes = {r.code for r in reasons}
     if codes & BLOCKING:
         return Verdict.BLOCKED
@@ -168,100 +78,59 @@ def verdict_for(reasons: list[Reason]) -> Verdict:
     return Verdict.ALLOWED
 
 
+_NOT_IDENTIFIED = {
+    "few_references": Variant.FEW_REFERENCES,
+    "outside_range": Variant.OUTSIDE_RANGE,
+    "beyond_tolerance": Variant.BEYOND_TOLERANCE,
+}
+
+
 def _face_reason(
     index: int, face: FaceResult, consents: ConsentSnapshot, channel: Channel, group: str | None
 ) -> Reason:
-    where = _where(index, face)
-    if face.status is FaceStatus.TOO_SMALL:
-        return Reason(
-            ReasonCode.SMALL_FACE,
-            f"{where}: too small to identify ({face.size_px} px)",
-            face=index,
-        )
-    if face.status is FaceStatus.UNKNOWN or face.child is None:
-        why = _not_identified(face.note, consents)
-        return Reason(ReasonCode.UNKNOWN_FACE, f"{where}: unknown face{why}", face=index)
-    if face.status is FaceStatus.AMBIGUOUS:
-        if face.note is not None and face.note.why == "lookalike":
-            text = (
-                f"{where}: looks like {child_label(face.child, consents)} "
-                f"({face.distance:.2f}), but that child has an enrolled look-alike"
-            )
-        else:
-            text = (
-                f"{where}: could be several children (nearest "
-                f"{child_label(face.child, consents)}, distance {face.distance:.2f})"
-            )
-        return Reason(ReasonCode.AMBIGUOUS_FACE, text, face=index)
-    child = consents.children.get(face.child)
-    needed = required_channel(child, channel, group)
-    label = child_label(face.child, consents)
-    if face.status is FaceStatus.ASSIGNED:
-        label += ", named by a person"
-    if child is None:
-        return Reason(
-            ReasonCode.NO_CONSENT,
-            f"{where}: {label} is not in the consent export",
-            child=face.child,
-            face=index,
-        )
-    via = " (other stamgroep: needs school)" if needed is not channel else ""
-    if not child.allows(needed):
-        return Reason(
-            ReasonCode.NO_CONSENT,
-            f"{where}: {label}: no consent for {needed}{via}",
-            child=face.child,
-            face=index,
-        )
-    return Reason(
-        ReasonCode.CONSENT,
-        f"{where}: {label}: consent for {needed}{via}",
-        child=face.child,
+    tracked = face.start is not None and face.end is not None
+    where = Reason(
+        ReasonCode.NO_FACES,
         face=index,
+        start=face.start if tracked else None,
+        end=face.end if tracked else None,
     )
-
-
-def _not_identified(note: MatchNote | None, consents: ConsentSnapshot) -> str:
-    """': closest to Daan (0100231) (0.41), but outside the range of its references (0.33)'."""
-    if note is None or note.nearest is None or note.distance is None:
-        return ""
-    closest = f": closest to {child_label(note.nearest, consents)} ({note.distance:.2f})"
-    if note.why == "few_references":
-        return f"{closest}, but that child has too few reference photos to be recognised"
-    if note.why == "outside_range" and note.radius is not None and note.reach is not None:
-        return (
-            f"{closest}, but outside the range of that child's references "
-            f"({note.reach:.2f} > {note.radius:.2f})"
+    if face.status is FaceStatus.TOO_SMALL:
+        return replace(where, code=ReasonCode.SMALL_FACE, size_px=face.size_px)
+    if face.status is FaceStatus.UNKNOWN or face.child is None:
+        return _not_identified(replace(where, code=ReasonCode.UNKNOWN_FACE), face.note)
+    if face.status is FaceStatus.AMBIGUOUS:
+        lookalike = face.note is not None and face.note.why == "lookalike"
+        return replace(
+            where,
+            code=ReasonCode.AMBIGUOUS_FACE,
+            variant=Variant.LOOKALIKE if lookalike else Variant.PLAIN,
+            nearest=face.child,
+            distance=face.distance,
         )
-    if note.why == "beyond_tolerance":
-        return f"{closest}, beyond the tolerance"
-    return closest
+    child = consents.children.get(face.child)
+    named = replace(where, child=face.child, assigned=face.status is FaceStatus.ASSIGNED)
+    if child is None:
+        return replace(named, code=ReasonCode.NO_CONSENT, variant=Variant.NOT_IN_EXPORT)
+    needed = required_channel(child, channel, group)
+    code = ReasonCode.CONSENT if child.allows(needed) else ReasonCode.NO_CONSENT
+    return replace(named, code=code, channel=needed, other_group=needed is not channel)
+
+
+def _not_identified(reason: Reason, note: MatchNote | None) -> Reason:
+    """The nearest child and why it is not that one, as far as the matcher said."""
+    if note is None or note.nearest is None or note.distance is None:
+        return reason
+    variant = _NOT_IDENTIFIED.get(note.why, Variant.CLOSEST)
+    closest = replace(reason, nearest=note.nearest, distance=note.distance)
+    if variant is not Variant.OUTSIDE_RANGE:
+        return replace(closest, variant=variant)
+    if note.radius is None or note.reach is None:
+        return replace(closest, variant=Variant.CLOSEST)
+    return replace(closest, variant=variant, reach=note.reach, radius=note.radius)
 
 
 # --- human review ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """A person said who face `face` (0-based) of a photo is."""
-
-    face: int
-    child: str
-    by: str
-
-
-@dataclass(frozen=True)
-class Approval:
-    """A person confirmed a photo in review may go out on `channel` although a face could not be
-    identified. `consents` fixes the answers of the children identified in it at that moment:
-    when any of them changes, the approval is void."""
-
-    channel: Channel
-    by: str
-    note: str
-    consents: tuple[tuple[str, bool], ...]
-    id: int = 0
-    void: bool = False  # once a consent it relied on changed, for good
 
 
 def approval_holds(
@@ -315,11 +184,51 @@ def apply_approval(
     if approval is None or decision.verdict is not Verdict.REVIEW:
         return decision
     if not approval_holds(approval, analysis, consents, channel, group):
-        note = Reason(
-            ReasonCode.APPROVAL_VOID,
-            f"the approval by {approval.by} is void: a consent changed since",
-        )
-        return Decision(decision.verdict, (*decision.reasons, note))
-    note_text = f" ({approval.note})" if approval.note else ""
-    approved = Reason(ReasonCode.HUMAN_APPROVED, f"approved by {approval.by}{note_text}")
+        void = Reason(ReasonCode.APPROVAL_VOID, by=approval.by)
+        return Decision(decision.verdict, (*decision.reasons, void))
+    approved = Reason(ReasonCode.HUMAN_APPROVED, by=approval.by, note=approval.note or None)
     return Decision(Verdict.ALLOWED, (*decision.reasons, approved))
+
+
+@dataclass(frozen=True)
+class VoidApproval:
+    """An effect: mark this approval void, for good (even if the consent comes back)."""
+
+    approval_id: int
+
+
+Effect = VoidApproval
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A photo decided with what people said about it, and what the caller must write."""
+
+    analysis: PhotoAnalysis  # with the faces people named marked as assigned
+    decision: Decision
+    effects: tuple[Effect, ...] = ()
+
+
+def decide_reviewed(
+    analysis: PhotoAnalysis,
+    consents: ConsentSnapshot,
+    channel: Channel,
+    group: str | None,
+    assignments: Sequence[Assignment] = (),
+    approval: Approval | None = None,
+) -> Reviewed:
+    """Decide a photo with its assignments and its latest approval for (channel, group), loaded
+    once by the caller. An approval that no longer holds is returned as an effect to store, so
+    it stays void even when the consent it relied on comes back."""
+    if analysis.error is None:
+        analysis = with_assignments(analysis, assignments)
+    decision = decide(analysis, consents, channel, group)
+    effects: tuple[Effect, ...] = ()
+    if (
+        approval is not None
+        and not approval.void
+        and not approval_holds(approval, analysis, consents, channel, group)
+    ):
+        effects = (VoidApproval(approval.id),)
+    decision = apply_approval(decision, analysis, consents, channel, group, approval)
+    return Reviewed(analysis, decision, effects)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .consents import ConsentSnapshot
 from .errors import ImageError, UsageError
 from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
 from .images import LoadedImage, load_image
 from .matching import Encoding
+from .model import ConsentSnapshot
 from .scan import looks_like_photo, map_in_workers
 from .store import Store
 

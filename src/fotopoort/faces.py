@@ -18,28 +18,8 @@ from PIL import Image
 
 from .images import LoadedImage, Pixels
 from .matching import Encoding
+from .model import Box
 from .yunet import MODEL_SHA256, YuNetDetector
-
-
-@dataclass(frozen=True)
-class Box:
-    """A face's box in full-resolution, upright photo coordinates (face_recognition's order)."""
-
-    top: int
-    right: int
-    bottom: int
-    left: int
-
-    @property
-    def width(self) -> int:
-        return self.right - self.left
-
-    @property
-    def height(self) -> int:
-        return self.bottom - self.top
-
-    def as_list(self) -> list[int]:
-        return [self.top, self.right, self.bottom, self.left]
 
 
 @dataclass(frozen=True)

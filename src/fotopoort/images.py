@@ -19,6 +19,7 @@ import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import ImageError
+from .model import MediaKind
 
 pillow_heif.register_heif_opener()
 
@@ -37,14 +38,14 @@ _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b
 _VIDEO_MAGIC = (b"\x1a\x45\xdf\xa3", b"\x30\x26\xb2\x75")  # Matroska/WebM, ASF/WMV
 
 
-def media_kind(head: bytes) -> str | None:
-    """ "photo", "video" or None, from a file's first 16 bytes."""
+def media_kind(head: bytes) -> MediaKind | None:
+    """A photo, a video or neither, from a file's first 16 bytes."""
     if head.startswith(_PHOTO_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        return "photo"
+        return MediaKind.PHOTO
     if head[4:8] == b"ftyp":
-        return "photo" if head[8:12] in _HEIF_BRANDS else "video"
+        return MediaKind.PHOTO if head[8:12] in _HEIF_BRANDS else MediaKind.VIDEO
     if head.startswith(_VIDEO_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
-        return "video"
+        return MediaKind.VIDEO
     return None
 
 
@@ -68,7 +69,7 @@ def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not data:
         raise ImageError("empty file")
-    if media_kind(data[:16]) == "video":
+    if media_kind(data[:16]) is MediaKind.VIDEO:
         raise ImageError("a video: fotopoort checks photos only, so a person must check it")
     with warnings.catch_warnings():
         # Pillow warns about corrupt EXIF, truncated reads, palette transparency, ...: the file

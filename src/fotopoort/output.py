@@ -11,26 +11,17 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .channels import Channel
-from .decide import Decision, FaceResult, FaceStatus, PhotoAnalysis, Reason, Verdict
 from .errors import UsageError
-from .scan import CheckedPhoto, readable
+from .messages.reasons import reason_text
+from .model import Checked, ConsentSnapshot, FaceResult, FaceStatus, PhotoAnalysis, Reason, Verdict
+from .scan import readable
 from .store import StoredSnapshot
 
 JSON_SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Checked:
-    """One photo's decision for one channel."""
-
-    photo: CheckedPhoto
-    decision: Decision
-    analysis: PhotoAnalysis  # the photo's analysis with what people said in review applied
 
 
 def summary(items: Sequence[Checked]) -> dict[str, int]:
@@ -47,7 +38,7 @@ def check_document(
     return {
         "channel": channel.value,
         "snapshot": {"sha256": snapshot.snapshot.sha256, "imported_at": snapshot.imported_at},
-        "photos": [_photo_entry(item) for item in items],
+        "photos": [_photo_entry(item, snapshot.snapshot) for item in items],
         "summary": summary(items),
     }
 
@@ -74,17 +65,24 @@ def _track_times(face: FaceResult) -> dict[str, float]:
     return {"start": round(face.start, 3), "end": round(face.end, 3), "frame": round(face.frame, 3)}
 
 
-def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
-    return [{"code": r.code.value, "child": r.child, "message": r.message} for r in reasons]
+def reasons_json(reasons: Iterable[Reason], consents: ConsentSnapshot) -> list[dict[str, Any]]:
+    """Reasons for a report: the stable code and parameters, and the message in this run's
+    language."""
+    return [{**stored_reason(r), "message": reason_text(r, consents)} for r in reasons]
 
 
-def _photo_entry(item: Checked) -> dict[str, Any]:
+def stored_reason(reason: Reason) -> dict[str, Any]:
+    """A reason as the audit trail keeps it: code and parameters, no text, no name."""
+    return {"code": reason.code.value, "child": reason.child, "params": reason.params()}
+
+
+def _photo_entry(item: Checked, consents: ConsentSnapshot) -> dict[str, Any]:
     return {
         "path": item.photo.photo.shown,
         # the PATH it was found under: with several PATHs, `path` alone can name two photos
         "root": readable(str(item.photo.photo.root)) if item.photo.photo.root else None,
         "decision": item.decision.verdict.value,
-        "reasons": reasons_json(item.decision.reasons),
+        "reasons": reasons_json(item.decision.reasons, consents),
         "faces": photo_faces(item.analysis),
     }
 

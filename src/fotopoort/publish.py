@@ -19,9 +19,8 @@ from pathlib import Path
 
 from . import faults
 from .channels import Channel
-from .decide import Decision, Reason, ReasonCode, Verdict
 from .derived import Changed, MadeCopy, Stripping, write_derived
-from .output import Checked
+from .model import Checked, Decision, Reason, ReasonCode, Variant, Verdict
 from .sanitize import MetadataError
 from .scan import outside_root, sha256_file
 from .video import is_video
@@ -89,9 +88,11 @@ def place_copies(
 
 
 def _reason(why: str) -> Reason:
-    if why.startswith(METADATA):
-        return Reason(ReasonCode.UNREADABLE, why)
-    return Reason(ReasonCode.UNREADABLE, f"unreadable: {why}")
+    if why.startswith(f"{METADATA}: "):
+        return Reason(
+            ReasonCode.UNREADABLE, variant=Variant.METADATA, detail=why[len(METADATA) + 2 :]
+        )
+    return Reason(ReasonCode.UNREADABLE, detail=why)
 
 
 METADATA = "metadata cannot be removed"

@@ -16,10 +16,8 @@ from functools import partial
 from pathlib import Path
 
 from .channels import Channel
-from .decide import ReasonCode, Verdict
 from .derived import Changed, MadeCopy, write_derived
-from .faces import Box
-from .output import Checked
+from .model import Box, Checked, ReasonCode, Verdict
 from .sanitize import MetadataError, Published, redact
 from .scan import outside_root
 

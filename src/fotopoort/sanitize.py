@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from .errors import FotopoortError
-from .faces import Box
+from .model import Box
 
 JPEG_QUALITY = 92
 WEBP_QUALITY = 92

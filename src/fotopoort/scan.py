@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import faults
-from .decide import FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from .errors import ImageError, UsageError
-from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, analyze
+from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
 from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, load_image, media_kind
 from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
+from .model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from .pool import run_pool
 from .reports.thumbnails import Thumbnail, from_pixels
 from .store import Store

@@ -26,10 +26,9 @@ from filelock import FileLock, Timeout
 
 from . import __version__
 from .channels import Channel
-from .consents import ChildConsent, ConsentSnapshot
-from .decide import Approval, Assignment
 from .errors import BusyError, StoreError
 from .matching import Encoding
+from .model import Action, Approval, Assignment, ChildConsent, ConsentSnapshot
 
 Clock = Callable[[], datetime]
 
@@ -287,7 +286,7 @@ class DecisionRecord:
     snapshot_id: int
     snapshot_sha256: str
     thresholds: dict[str, float]
-    action: str  # check, sort, recheck, review
+    action: Action
     actor: str  # "fotopoort" or the person (--by)
     note: str | None = None
 
@@ -626,11 +625,17 @@ class Store:
         ]
 
     def forget(self, child: str) -> int:
-        """Delete every encoding and cached result of `child`, and replace its number (and
-        name) by a pseudonym in the audit trail and in human reviews. Returns references
-        deleted."""
+        """Delete every encoding and cached result of `child`, and replace its number by a
+        pseudonym wherever the audit trail and the human reviews hold it. Returns references
+        deleted.
+
+        Structural: a stored reason or face holds the child's number in known fields, never its
+        name (names are rendered from the snapshot when shown). Only free text a person wrote
+        (a review note) and the English `message` of entries written before reasons were stored
+        as codes are searched as text, for the number and for the label those entries used."""
         pseudonym = "forgotten-" + secrets.token_hex(4)
         current = self.current_snapshot()
+        texts = [f"{name} ({child})" for name in self.names_of(child)] + [child]
         with self.transaction():
             n = self._delete_child_data(child)
             self.conn.execute(
@@ -638,19 +643,29 @@ class Store:
                 (self._marker(child), self.now(), current.id if current else 0),
             )
             self.conn.execute("INSERT INTO audit_pseudonymising VALUES (1)")
-            for old in [f"{name} ({child})" for name in self.names_of(child)] + [child]:
-                replace = {"old": json.dumps(old, ensure_ascii=False)[1:-1], "new": pseudonym}
+            rows = self.conn.execute(
+                "SELECT id, reasons, faces, note FROM audit "
+                "WHERE instr(reasons, ?) OR instr(faces, ?) OR instr(note, ?)",
+                (child, child, child),
+            ).fetchall()
+            for audit_id, reasons, faces, note in rows:
                 self.conn.execute(
-                    "UPDATE audit SET reasons = replace(reasons, :old, :new), "
-                    "faces = replace(faces, :old, :new), note = replace(note, :old, :new) "
-                    "WHERE instr(reasons, :old) OR instr(faces, :old) OR instr(note, :old)",
-                    replace,
-                )
-                self.conn.execute(
-                    "UPDATE reviews SET note = replace(note, :old, :new) WHERE instr(note, :old)",
-                    replace,
+                    "UPDATE audit SET reasons = ?, faces = ?, note = ? WHERE id = ?",
+                    (
+                        _dumps(_forget_in(json.loads(reasons), child, pseudonym, texts)),
+                        _dumps(_forget_in(json.loads(faces), child, pseudonym, texts)),
+                        _replace_all(note, texts, pseudonym) if note is not None else None,
+                        audit_id,
+                    ),
                 )
             self.conn.execute("DELETE FROM audit_pseudonymising")
+            for review_id, note in self.conn.execute(
+                "SELECT id, note FROM reviews WHERE instr(note, ?)", (child,)
+            ).fetchall():
+                self.conn.execute(
+                    "UPDATE reviews SET note = ? WHERE id = ?",
+                    (_replace_all(note, texts, pseudonym), review_id),
+                )
             self.conn.execute("UPDATE reviews SET child = ? WHERE child = ?", (pseudonym, child))
             return n
 
@@ -711,7 +726,7 @@ class Store:
                     entry["faces"],
                     __version__,
                 )
-                if same and r.action != "review":
+                if same and r.action is not Action.REVIEW:
                     audit_id = int(previous[7])
                 else:
                     audit_id = self._append_audit(entry, now)
@@ -721,7 +736,7 @@ class Store:
                 # copy of a photo allowed once may be on the website, and a later sort that
                 # removes OUT's copy cannot take that one down. Only a person can
                 # (`recheck --done` / `--all-gone`, mark_taken_down).
-                basis = previous[8] if previous and r.action == "recheck" else r.decision
+                basis = previous[8] if previous and r.action is Action.RECHECK else r.decision
                 if previous and previous[8] == "allowed":
                     basis = "allowed"
                 if provisional and previous and r.decision != "allowed":
@@ -746,22 +761,19 @@ class Store:
 
     @staticmethod
     def _audit_values(r: DecisionRecord) -> dict[str, Any]:
-        def dumps(value: object) -> str:
-            return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
         return {
             "tool_version": __version__,
-            "action": r.action,
+            "action": r.action.value,
             "actor": r.actor,
             "photo_sha256": r.sha256,
             "path": r.path,
             "channel": r.channel,
             "grp": r.group,
             "decision": r.decision,
-            "reasons": dumps(r.reasons),
-            "faces": dumps(r.faces),
+            "reasons": _dumps(r.reasons),
+            "faces": _dumps(r.faces),
             "snapshot_sha256": r.snapshot_sha256,
-            "thresholds": dumps(r.thresholds),
+            "thresholds": _dumps(r.thresholds),
             "note": r.note,
         }
 
@@ -937,7 +949,7 @@ class Store:
 
     def record_event(
         self,
-        action: str,
+        action: Action,
         actor: str,
         what: str,
         *,
@@ -951,7 +963,7 @@ class Store:
         child's number."""
         entry = {
             "tool_version": __version__,
-            "action": action,
+            "action": action.value,
             "actor": actor,
             "photo_sha256": "",
             "path": path,
@@ -1021,7 +1033,7 @@ class Store:
                 self._append_audit(
                     {
                         "tool_version": __version__,
-                        "action": "purge",
+                        "action": Action.PURGE.value,
                         "actor": actor,
                         "photo_sha256": "",
                         "path": "",
@@ -1063,7 +1075,7 @@ class Store:
                 )
         for p in rows:
             self.record_event(
-                "taken-down",
+                Action.TAKEN_DOWN,
                 actor,
                 f"taken down: no longer {p.basis} for {p.channel}, now {p.decision}",
                 path=p.path,
@@ -1108,7 +1120,7 @@ class Store:
         snapshot = self.require_snapshot()
         entry = {
             "tool_version": __version__,
-            "action": "review-approve-redacted",
+            "action": Action.REVIEW_APPROVE_REDACTED.value,
             "actor": by,
             "photo_sha256": copy.copy_sha256,
             "path": copy.rel,
@@ -1143,3 +1155,35 @@ class Store:
         for orig, copy in rows:
             out.setdefault(orig, set()).add(copy)
         return {k: frozenset(v) for k, v in out.items()}
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# Fields of a stored reason or face that hold a child's number; `message` and `note` are text.
+_CHILD_FIELDS = frozenset({"child", "nearest"})
+_TEXT_FIELDS = frozenset({"message", "note"})
+
+
+def _forget_in(value: Any, child: str, pseudonym: str, texts: Sequence[str]) -> Any:
+    """`value` (a stored reasons or faces list) with `child` replaced by `pseudonym`."""
+    if isinstance(value, list):
+        return [_forget_in(v, child, pseudonym, texts) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, v in value.items():
+        if key in _CHILD_FIELDS and v == child:
+            out[key] = pseudonym
+        elif key in _TEXT_FIELDS and isinstance(v, str):
+            out[key] = _replace_all(v, texts, pseudonym)
+        else:
+            out[key] = _forget_in(v, child, pseudonym, texts)
+    return out
+
+
+def _replace_all(text: str, olds: Sequence[str], new: str) -> str:
+    for old in olds:
+        text = text.replace(old, new)
+    return text

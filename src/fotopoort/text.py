@@ -6,8 +6,13 @@ sync client: an ESC sequence or a bidi override in one of them must not reach a 
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
+
+from .messages import render
+from .messages.errors import DID_YOU_MEAN
 
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -26,3 +31,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_cell(value: str) -> str:
     """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return render(DID_YOU_MEAN, word=close[0]) if close else ""
+
+
+def timecode(seconds: float) -> str:
+    """`hh:mm:ss`, as a video player shows a position."""
+    whole = max(0, int(seconds))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -28,9 +28,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .decide import FaceResult, FaceStatus
-from .faces import Box
 from .matching import Encoding
+from .model import Box, FaceResult, FaceStatus
 from .videoconfig import FollowSettings, TrackSettings
 
 

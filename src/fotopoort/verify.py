@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .channels import Channel
-from .decide import Verdict
 from .derived import STRIPPED
+from .model import Verdict
 from .scan import readable, sha256_file
 from .store import Store
 

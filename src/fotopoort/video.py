@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from .decide import FaceResult, FaceStatus, PhotoAnalysis, timecode
 from .errors import ImageError
-from .faces import Box, DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
+from .faces import DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
 from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
 from .matching import Encoding
+from .model import Box, FaceResult, FaceStatus, MediaKind, PhotoAnalysis
+from .text import timecode
 from .tracks import Follower, Look, Observation, build_tracks, normalised, video_faces
 from .videoconfig import VideoSettings
 
@@ -44,7 +45,7 @@ def is_video(head: bytes, suffix: str) -> bool:
     (MPEG program and transport streams)."""
     kind = media_kind(head)
     if kind is not None:
-        return kind == "video"
+        return kind is MediaKind.VIDEO
     return suffix.lower() in VIDEO_SUFFIXES and suffix.lower() not in PHOTO_SUFFIXES
 
 

@@ -6,9 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from ..channels import Channel
-from ..consents import ConsentSnapshot
-from ..decide import Decision
-from ..output import Checked
+from ..model import Checked, ConsentSnapshot, Decision
 from ..scan import readable
 from .model import Report, ReportPhoto, report_photo
 from .thumbnails import Thumbnail, from_bytes
@@ -46,6 +44,7 @@ def build_report(
                 first_names,
                 _thumbnail(item, max_pixels),
                 {ch: path for (ch, r), path in redacted.items() if r == rel},
+                consents,
             )
         )
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")

@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from ..channels import Channel
-from ..decide import FaceStatus, Verdict
+from ..model import FaceStatus, Verdict
 from .model import FaceKind, Report, ReportFace, ReportPhoto, counts
 
 _KIND_TEXT = {FaceKind.CONSENT: "consent", FaceKind.NO_CONSENT: "NO consent"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..channels import Channel
-from ..decide import Decision, FaceStatus, PhotoAnalysis, ReasonCode, Verdict
-from ..faces import Box
+from ..messages.reasons import reason_text
+from ..model import Box, ConsentSnapshot, Decision, FaceStatus, PhotoAnalysis, ReasonCode, Verdict
 from .thumbnails import Thumbnail
 
 
@@ -77,8 +77,10 @@ def report_photo(
     first_names: Mapping[str, str],
     thumbnail: Thumbnail | None,
     redacted: Mapping[Channel, str] | None = None,
+    consents: ConsentSnapshot | None = None,
 ) -> ReportPhoto:
-    """One photo's entry, from its analysis (with review applied) and its decision per channel."""
+    """One photo's entry, from its analysis (with review applied) and its decision per channel;
+    the reasons in this run's language, children named from `consents`."""
     n = len(analysis.faces)
     per_channel = {ch: face_kinds(d, n) for ch, d in decisions.items()}
     named = (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED)
@@ -100,7 +102,9 @@ def report_photo(
         thumbnail=thumbnail,
         faces=faces,
         decisions={
-            ch: ChannelDecision(d.verdict, tuple(r.message for r in d.reasons), redacted.get(ch))
+            ch: ChannelDecision(
+                d.verdict, tuple(reason_text(r, consents) for r in d.reasons), redacted.get(ch)
+            )
             for ch, d in decisions.items()
         },
         error=analysis.error,

@@ -33,9 +33,9 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from .. import actions
 from ..channels import Channel
 from ..config import Policy
-from ..consents import ChildConsent
 from ..errors import FotopoortError, ImageError, UsageError
 from ..images import load_image
+from ..model import ChildConsent
 from ..scan import sha256_file
 from ..store import Store, exclusive_run
 
