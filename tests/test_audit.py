@@ -244,6 +244,44 @@ def test_forget_a_child_who_left_leaves_no_name_beside_the_pseudonym(
     assert "Daan (" not in dump
 
 
+def test_after_forget_no_table_holds_the_child_s_name_or_number(
+    school: Cli, tmp_path: Path
+) -> None:
+    root = camp(tmp_path / "kamp")
+    school("check", root, "-c", "website")
+    note = "Sophie (0100512) en Daan (0100231), herkend door juf Anna"
+    review(
+        school,
+        "assign",
+        root / "daan_sophie.png",
+        "--face",
+        "2",
+        "--child",
+        SOPHIE_NR,
+        "--note",
+        note,
+    )
+    school("recheck")
+    before = json.dumps(raw_audit(school), ensure_ascii=False)
+    assert DAAN in before and SOPHIE_NR in before and "Daan (0100231):" not in before
+    for child in (DAAN, SOPHIE_NR):
+        assert school("forget", child).exit_code == 0
+    with closing(sqlite3.connect(school.workdir / "fotopoort.db")) as db:
+        dump = "\n".join(
+            line
+            for line in db.iterdump()
+            # the consent register is the school's own export, kept as imported (purge
+            # deletes it by the retention rules); forget removes what fotopoort derived
+            if not line.startswith(
+                ('INSERT INTO "snapshot_children"', 'INSERT INTO "snapshot_consents"')
+            )
+        )
+    assert 'INSERT INTO "audit"' in dump and 'INSERT INTO "reviews"' in dump
+    for gone in (DAAN, SOPHIE_NR, "Daan", "Sophie"):
+        assert gone not in dump, gone
+    assert FATIMA in dump  # the others stay as they were
+
+
 # --- showing it -------------------------------------------------------------------------------
 
 

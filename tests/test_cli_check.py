@@ -421,3 +421,51 @@ def test_videos_gifs_and_photos_without_suffix_are_never_skipped(
     assert got["anim.gif"]["decision"] == "blocked"
     assert got["noah_no_suffix"]["decision"] == "blocked"  # Noah: no consent
     assert got["daan.png"]["decision"] == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "other"),
+    [
+        (
+            "nl",
+            [
+                "gezicht 2: Fatima (0100487): geen toestemming voor website",
+                "gezicht 2: onbekend gezicht",
+                "te klein om te herkennen",
+                "onleesbaar: ",
+            ],
+            ["no consent for", "unknown face", "too small", "unreadable"],
+        ),
+        (
+            "en",
+            [
+                "face 2: Fatima (0100487): no consent for website",
+                "face 2: unknown face",
+                "too small to identify",
+                "unreadable: ",
+            ],
+            ["geen toestemming", "onbekend gezicht", "te klein", "onleesbaar"],
+        ),
+    ],
+)
+def test_check_explains_decisions_in_the_language_asked_for(
+    school: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    expected: list[str],
+    other: list[str],
+) -> None:
+    monkeypatch.setenv("FOTOPOORT_LANG", lang)
+    root = camp(tmp_path / "kamp")
+    result = school("check", root, "--channel", "website")
+    assert result.exit_code == 1
+    for text in expected:
+        assert text in result.stdout, (text, result.stdout)
+    for text in other:
+        assert text not in result.stdout, (text, result.stdout)
+    # JSON: the same codes whatever the language, the message in the language asked for
+    doc = json.loads(school("check", root, "--channel", "website", "--json").stdout)
+    fatima = next(p for p in doc["photos"] if p["path"] == "daan_fatima.png")
+    assert fatima["reasons"][1]["code"] == "no_consent"
+    assert fatima["reasons"][1]["message"] == expected[0]

@@ -2,9 +2,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fotopoort.channels import Channel
-from fotopoort.decide import decide, with_assignments
+from fotopoort.decide import (
+    VoidApproval,
+    consent_fingerprint,
+    decide,
+    decide_reviewed,
+    with_assignments,
+)
 from fotopoort.messages.reasons import reason_text
 from fotopoort.model import (
+    Approval,
     Assignment,
     Box,
     ChildConsent,
@@ -12,6 +19,7 @@ from fotopoort.model import (
     FaceResult,
     FaceStatus,
     PhotoAnalysis,
+    Reason,
     ReasonCode,
     Verdict,
 )
@@ -181,3 +189,52 @@ def test_withdrawing_consent_never_turns_a_photo_allowed(
         assert after is not Verdict.ALLOWED
     order = [Verdict.ALLOWED, Verdict.REVIEW, Verdict.BLOCKED]
     assert order.index(after) >= order.index(before)
+
+
+# --- deciding with what people said: one pure function, effects returned ------------------
+
+
+def approval_for(analysis: PhotoAnalysis, snap: ConsentSnapshot, void: bool = False) -> Approval:
+    fingerprint = consent_fingerprint(analysis, snap, Channel.WEBSITE, None)
+    return Approval(Channel.WEBSITE, "juf Anna", "een ouder", fingerprint, id=7, void=void)
+
+
+IN_REVIEW = PhotoAnalysis((face(FaceStatus.IDENTIFIED, "1"), face(FaceStatus.UNKNOWN)))
+
+
+def test_a_valid_approval_allows_a_photo_in_review_without_effects() -> None:
+    out = decide_reviewed(IN_REVIEW, SNAP, Channel.WEBSITE, None, (), approval_for(IN_REVIEW, SNAP))
+    assert out.decision.verdict is Verdict.ALLOWED
+    assert out.decision.reasons[-1] == Reason(
+        ReasonCode.HUMAN_APPROVED, by="juf Anna", note="een ouder"
+    )
+    assert out.effects == ()
+
+
+def test_an_approval_a_changed_consent_broke_is_voided_as_an_effect() -> None:
+    approval = approval_for(IN_REVIEW, SNAP)
+    withdrawn = snapshot(child("1"), child("2"))
+    out = decide_reviewed(IN_REVIEW, withdrawn, Channel.WEBSITE, None, (), approval)
+    assert out.decision.verdict is Verdict.BLOCKED
+    assert out.effects == (VoidApproval(7),)
+
+
+def test_an_approval_void_already_is_not_voided_again_and_allows_nothing() -> None:
+    approval = approval_for(IN_REVIEW, SNAP, void=True)
+    out = decide_reviewed(IN_REVIEW, SNAP, Channel.WEBSITE, None, (), approval)
+    assert out.decision.verdict is Verdict.REVIEW
+    assert out.decision.reasons[-1].code is ReasonCode.APPROVAL_VOID
+    assert out.effects == ()
+
+
+def test_assignments_are_applied_before_deciding() -> None:
+    out = decide_reviewed(IN_REVIEW, SNAP, Channel.WEBSITE, None, [Assignment(1, "2", "juf")])
+    assert out.analysis.faces[1].status is FaceStatus.ASSIGNED
+    assert out.decision.verdict is Verdict.BLOCKED  # child 2 has no website consent
+    assert out.decision.reasons[1].assigned and out.decision.reasons[1].child == "2"
+
+
+def test_a_file_that_cannot_be_read_ignores_what_people_said() -> None:
+    broken = PhotoAnalysis((), error="truncated")
+    out = decide_reviewed(broken, SNAP, Channel.WEBSITE, None, [Assignment(0, "1", "juf")])
+    assert out.analysis == broken and out.decision.verdict is Verdict.BLOCKED
