@@ -1098,7 +1098,9 @@ def review_list(
                 "group": prev.group,
                 "sha256": prev.sha256,
                 "reasons": [
-                    r for r in (entry["reasons"] if entry else []) if r["code"] != "consent"
+                    r
+                    for r in (entry["reasons"] if entry else [])
+                    if r["code"] != ReasonCode.CONSENT
                 ],
                 "faces": entry["faces"] if entry else [],
             }
@@ -1111,7 +1113,9 @@ def review_list(
         table.add_column(_t(col), overflow="fold")
     for prev, entry in rows:
         why = "; ".join(
-            r["message"] for r in (entry["reasons"] if entry else []) if r["code"] != "consent"
+            r["message"]
+            for r in (entry["reasons"] if entry else [])
+            if r["code"] != ReasonCode.CONSENT
         )
         table.add_row(prev.path, prev.channel + (f" ({prev.group})" if prev.group else ""), why)
     env.out.print(table)
@@ -1272,7 +1276,7 @@ def audit_cmd(
         for col in (*heads, M.COL_WHY):
             table.add_column(_t(col), overflow="fold")
         for e in entries:
-            why = "; ".join(r["message"] for r in e["reasons"] if r["code"] != "consent")
+            why = "; ".join(r["message"] for r in e["reasons"] if r["code"] != ReasonCode.CONSENT)
             table.add_row(
                 e["at"][:16].replace("T", " "),
                 e["action"],

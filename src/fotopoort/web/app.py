@@ -35,7 +35,7 @@ from ..channels import Channel
 from ..config import Policy
 from ..errors import FotopoortError, ImageError, UsageError
 from ..images import load_image
-from ..model import ChildConsent
+from ..model import ChildConsent, ReasonCode
 from ..scan import sha256_file
 from ..store import Store, exclusive_run
 
@@ -117,7 +117,11 @@ def waiting(store: Store, channel: Channel | None) -> list[PhotoView]:
     snapshot = store.require_snapshot().snapshot
     by_sha: dict[str, tuple[Any, list[ChannelView], dict[str, Any] | None]] = {}
     for prev, entry in actions.review_list(store, channel):
-        why = [r["message"] for r in (entry["reasons"] if entry else []) if r["code"] != "consent"]
+        why = [
+            r["message"]
+            for r in (entry["reasons"] if entry else [])
+            if r["code"] != ReasonCode.CONSENT
+        ]
         first, channels, latest = by_sha.setdefault(prev.sha256, (prev, [], entry))
         channels.append(ChannelView(prev.channel, prev.group, why))
         if entry and (latest is None or entry["id"] > latest["id"]):
