@@ -73,6 +73,23 @@ def test_an_old_database_is_upgraded_and_keeps_its_audit_trail(school: Cli) -> N
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
 
 
+def test_old_entries_keep_their_text_and_forget_still_reaches_it(school: Cli) -> None:
+    """Entries from before reasons were codes hold English text with names: shown as they are,
+    and a forget replaces the child's label and number in that text too."""
+    db = school.workdir / "fotopoort.db"
+    old = [r for (text,) in rows(db, "SELECT reasons FROM audit") for r in json.loads(text)]
+    labelled = [r for r in old if "Daan (0100231)" in r.get("message", "")]
+    assert labelled and all("params" not in r for r in old)
+    shown = json.loads(school("audit", "--json").output)
+    messages = {r["message"] for e in shown for r in e["reasons"]}
+    assert labelled[0]["message"] in messages
+    assert school("forget", "0100231").exit_code == 0
+    dump = "\n".join(
+        text for (text,) in rows(db, "SELECT reasons || faces || coalesce(note, '') FROM audit")
+    )
+    assert "0100231" not in dump and "Daan (" not in dump
+
+
 def test_the_upgraded_audit_trail_is_still_append_only(school: Cli) -> None:
     db = school.workdir / "fotopoort.db"
     assert school("enrolled").exit_code == 0
