@@ -221,7 +221,10 @@ def test_recheck_after_the_december_export_lists_what_must_come_down(
     daan = next(e for e in website["take_down"] if e["path"].endswith("/daan.png"))
     assert daan["was"] == "allowed"
     message = "face 1: Daan (0100231): no consent for website"
-    assert daan["reasons"] == [{"code": "no_consent", "child": DAAN, "message": message}]
+    params = {"face": 0, "channel": "website"}
+    assert daan["reasons"] == [
+        {"code": "no_consent", "child": DAAN, "params": params, "message": message}
+    ]
 
     code, school_channel = recheck(school, "--channel", "school")
     assert code == 0
