@@ -4,6 +4,10 @@ The safety contract (GUIDE.md, section 2): `allowed` only when every face is ide
 confidence as an enrolled child whose answer for the channel is Ja. An identified child without
 that answer blocks the photo; a face that is unknown, ambiguous or too small sends it to review;
 a file that cannot be read whole is blocked.
+
+Imports only `model` and `channels`. Reasons are codes with parameters (no text: that is
+messages/reasons.py's job); `decide_reviewed` adds what people said in review and returns what
+the caller must write (an approval to void) instead of writing it.
 """
 
 from __future__ import annotations
