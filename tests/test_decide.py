@@ -238,3 +238,30 @@ def test_a_file_that_cannot_be_read_ignores_what_people_said() -> None:
     broken = PhotoAnalysis((), error="truncated")
     out = decide_reviewed(broken, SNAP, Channel.WEBSITE, None, [Assignment(0, "1", "juf")])
     assert out.analysis == broken and out.decision.verdict is Verdict.BLOCKED
+
+
+@given(
+    faces=faces_strategy,
+    granted=grants,
+    later=grants,
+    ch=st.sampled_from(list(Channel)),
+    void=st.booleans(),
+)
+def test_an_approval_never_allows_what_the_consents_now_block_or_a_changed_consent(
+    faces: list[FaceResult],
+    granted: dict[str, frozenset[Channel]],
+    later: dict[str, frozenset[Channel]],
+    ch: Channel,
+    void: bool,
+) -> None:
+    analysis = PhotoAnalysis(tuple(faces))
+    fingerprint = consent_fingerprint(analysis, snap_from(granted), ch, None)
+    approval = Approval(ch, "juf", "", fingerprint, id=3, void=void)
+    now = snap_from(later)
+    out = decide_reviewed(analysis, now, ch, None, (), approval)
+    plain = decide(analysis, now, ch).verdict
+    if plain is Verdict.BLOCKED:
+        assert out.decision.verdict is Verdict.BLOCKED
+    if out.decision.verdict is Verdict.ALLOWED and plain is not Verdict.ALLOWED:
+        assert not void and consent_fingerprint(analysis, now, ch, None) == fingerprint
+    assert out.effects in ((), (VoidApproval(3),))
