@@ -77,7 +77,7 @@ def test_old_entries_keep_their_text_and_forget_still_reaches_it(school: Cli) ->
     """Entries from before reasons were codes hold English text with names: shown as they are,
     and a forget replaces the child's label and number in that text too."""
     db = school.workdir / "fotopoort.db"
-    old = [r for (text,) in rows(db, "SELECT reasons FROM audit") for r in json.loads(text)]
+    old = [r for (text,) in rows(db, "SELECT reasons FROM audit") for r in json.loads(str(text))]
     labelled = [r for r in old if "Daan (0100231)" in r.get("message", "")]
     assert labelled and all("params" not in r for r in old)
     shown = json.loads(school("audit", "--json").output)
@@ -85,7 +85,8 @@ def test_old_entries_keep_their_text_and_forget_still_reaches_it(school: Cli) ->
     assert labelled[0]["message"] in messages
     assert school("forget", "0100231").exit_code == 0
     dump = "\n".join(
-        text for (text,) in rows(db, "SELECT reasons || faces || coalesce(note, '') FROM audit")
+        str(text)
+        for (text,) in rows(db, "SELECT reasons || faces || coalesce(note, '') FROM audit")
     )
     assert "0100231" not in dump and "Daan (" not in dump
 
