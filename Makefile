@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DEMO_DIR := demo-work
 
-.PHONY: install test lint typecheck unit report-check demo bench bench-matching bench-safety bench-speed bench-memory bench-video clean
+.PHONY: install test lint typecheck unit report-check docs demo bench bench-matching bench-safety bench-speed bench-memory bench-video clean
 
 install: $(STAMP)
 
@@ -35,6 +35,11 @@ report-check: install
 	$(VENV)/bin/pytest -q tests/test_report_browser.py
 
 test: lint typecheck unit
+
+# The command reference, generated from the CLI's help (tests/test_docs_reference.py checks it)
+REFERENCE := docs/nl/referentie.md docs/en/reference.md
+docs: install
+	$(VENV)/bin/cog -r -I scripts $(REFERENCE)
 
 # The whole flow on the demo school, in a scratch folder so nothing in the repo changes.
 demo: install
