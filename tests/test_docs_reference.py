@@ -34,16 +34,15 @@ def cog_check(*files: Path) -> subprocess.CompletedProcess[str]:
 
 
 def commands() -> Iterator[tuple[str, Any]]:
-    """("fotopoort consents import", click command) for every visible command, root included."""
+    """("fotopoort consents import", click command) for every visible command, root included.
+    Walked here through the groups' own `commands`, not with the generator's code, so a
+    generator that skipped a command could not hide it."""
 
     def walk(path: str, command: Any) -> Iterator[tuple[str, Any]]:
         yield path, command
-        if isinstance(command, typer.core.TyperGroup):
-            ctx = typer.Context(command)
-            for name in command.list_commands(ctx):
-                sub = command.get_command(ctx, name)
-                if sub is not None and not sub.hidden:
-                    yield from walk(f"{path} {name}", sub)
+        for name, sub in getattr(command, "commands", {}).items():
+            if not sub.hidden:
+                yield from walk(f"{path} {name}", sub)
 
     yield from walk("fotopoort", typer.main.get_command(app))
 
