@@ -20,6 +20,8 @@ from .derived import REDACTED, STRIPPED, MadeCopy, Stripping
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import ConfirmationNeeded, UsageError
 from .messages import errors as E
+from .messages import publish as publish_texts
+from .messages import render as render_text
 from .messages import render as say
 from .messages.reasons import reason_text, stored_reason_text
 from .model import (
@@ -50,6 +52,7 @@ from .scan import (
     sha256_file,
 )
 from .store import (
+    CopyApproval,
     DecisionRecord,
     DerivedCopy,
     ImportOutcome,
@@ -316,6 +319,7 @@ class CheckRun:
     results: dict[Channel, list[Checked]]
     stale_copies_removed: int = 0  # sort: copies of photos no longer in the folder
     redacted: dict[Channel, int] = field(default_factory=dict)  # sort --redact: copies made
+    approved_copies: dict[Channel, int] = field(default_factory=dict)  # placed in allowed/
 
     def any_not_allowed(self) -> bool:
         return any(
@@ -431,7 +435,7 @@ def sort(
         store.record_derived_copies(
             channel.value,
             STRIPPED,
-            [(readable(m.rel), m.original_sha256, m.copy_sha256) for m in stripping.made],
+            [(readable(m.rel), m.original_sha256, m.copy_sha256, m.faces) for m in stripping.made],
         )
     redacted: dict[Channel, tuple[list[MadeCopy], dict[str, str]]] = {}
     for channel, items in results.items() if redact else ():
@@ -441,8 +445,15 @@ def sort(
         store.record_derived_copies(
             channel.value,
             REDACTED,
-            [(readable(m.rel), m.original_sha256, m.copy_sha256) for m in redacted[channel][0]],
+            [
+                (readable(m.rel), m.original_sha256, m.copy_sha256, m.faces)
+                for m in redacted[channel][0]
+            ],
         )
+    approved = {
+        channel: _place_approved(store, policy, out, channel, items)
+        for channel, items in results.items()
+    }
     clear_temp(out)
     changed = [
         (ch, group, after)
@@ -451,7 +462,7 @@ def sort(
         if after is not before
     ]
     document = _report(out, policy, run.snapshot, results, earlier, run, source)
-    write_json(out / "report.json", _with_copies(document, stripped, redacted))
+    write_json(out / "report.json", _with_copies(document, stripped, redacted, approved))
     shown = {
         (ch, m.rel): f"{ch.value}/{redaction.FOLDER}/{readable(m.rel)}"
         for ch, (made, _) in redacted.items()
@@ -470,7 +481,58 @@ def sort(
     )
     faults.checkpoint("settled")
     made = {ch: len(copies) for ch, (copies, _) in redacted.items()}
-    return replace(run, results=results, stale_copies_removed=stale, redacted=made)
+    placed = {ch: sum(why is None for _, why in rows) for ch, rows in approved.items()}
+    return replace(
+        run,
+        results=results,
+        stale_copies_removed=stale,
+        redacted=made,
+        approved_copies={ch: n for ch, n in placed.items() if n},
+    )
+
+
+# what became of an approved redacted copy in one sort: None when it is in allowed/
+ApprovedCopies = list[tuple[CopyApproval, str | None]]
+
+
+def _place_approved(
+    store: Store, policy: Policy, out: Path, channel: Channel, items: Sequence[Checked]
+) -> ApprovedCopies:
+    """Each photo not allowed as it is whose redacted copy a person approved for `channel`:
+    that copy in allowed/, while every face it leaves visible still has consent. One that no
+    longer holds is void for good (and on the take-down list if a sort placed it before)."""
+    done: ApprovedCopies = []
+    for item in items:
+        sha = item.photo.sha256
+        if sha is None or item.decision.verdict is Verdict.ALLOWED:
+            continue  # an allowed photo goes out as it is
+        approval = store.copy_approval(channel.value, sha)
+        if approval is None:
+            continue
+        if redaction.visible_without_consent(item, approval.faces):
+            store.void_copy_approval(approval.id)
+            continue
+        if not redaction.approved_copy_holds(item, approval.faces):
+            continue  # unreadable or changed now: not placed, still approved
+        dst = out / channel.value / Verdict.ALLOWED.value / item.photo.photo.rel
+        store.placing_copy(
+            approval.id,
+            _stored_path(item.photo.photo),
+            item.photo.photo.shown,
+            item.photo.settings,
+            readable(str(dst.absolute())),
+        )
+        why = redaction.place_approved(
+            out,
+            channel,
+            item,
+            approval.faces,
+            approval.copy_sha256,
+            max_pixels=policy.max_pixels,
+            tmp_dir=out / TMP_DIR,
+        )
+        done.append((replace(approval, rel=item.photo.photo.shown), why))
+    return done
 
 
 REPORT_HTML = "report.html"
@@ -480,11 +542,28 @@ def _with_copies(
     document: dict[str, Any],
     stripped: dict[Channel, Stripping],
     redacted: dict[Channel, tuple[list[MadeCopy], dict[str, str]]],
+    approved: dict[Channel, ApprovedCopies],
 ) -> dict[str, Any]:
     """Each stripped or redacted copy's own sha256 next to the original's, in its photo's
-    entry."""
+    entry; and the approved redacted copy that is in allowed/ instead of the photo."""
     for doc in document["channels"]:
         channel = Channel(doc["channel"])
+        placed = {a.rel: (a, why) for a, why in approved.get(channel, [])}
+        for entry in doc["photos"]:
+            if entry["path"] in placed:
+                a, why = placed[entry["path"]]
+                entry["allowed_copy"] = (
+                    {
+                        "kind": REDACTED,
+                        "path": f"{channel.value}/{Verdict.ALLOWED.value}/{entry['path']}",
+                        "sha256": a.copy_sha256,
+                        "original_sha256": a.original_sha256,
+                        "faces": list(a.faces),
+                        "approved_by": a.by,
+                    }
+                    if why is None
+                    else {"kind": REDACTED, "error": why}
+                )
         made_redacted, failed = redacted.get(channel, ([], {}))
         masked = {readable(m.rel): m for m in made_redacted}
         not_masked = {readable(rel): why for rel, why in failed.items()}
@@ -629,9 +708,18 @@ class Rechecked:
 
 
 @dataclass(frozen=True)
+class CopyDown:
+    """An approved redacted copy a sort placed in allowed/ that may no longer go out."""
+
+    approval: CopyApproval
+    why: str
+
+
+@dataclass(frozen=True)
 class RecheckRun:
     snapshot: StoredSnapshot
     items: list[Rechecked]
+    copies: list[CopyDown] = field(default_factory=list)  # on the take-down list
 
     def take_down(self) -> list[Rechecked]:
         """Photos that were allowed and no longer are."""
@@ -685,27 +773,78 @@ def recheck(
         items.append(Rechecked(prev, item))
         records.append((ch, prev.group, item))
     _record(store, policy, snapshot, records, Action.RECHECK)
-    return RecheckRun(snapshot, items)
+    for approval in store.placed_copy_approvals(channel.value if channel else None):
+        if _copy_no_longer_holds(store, snapshot, approval) is None:
+            store.copy_holds(approval.id)  # verify trusts it under this snapshot
+        else:
+            store.void_copy_approval(approval.id)
+    return RecheckRun(snapshot, items, _copies_down(store, snapshot, channel))
+
+
+def _copies_down(store: Store, snapshot: StoredSnapshot, channel: Channel | None) -> list[CopyDown]:
+    return [
+        CopyDown(a, _copy_no_longer_holds(store, snapshot, a) or "approval void")
+        for a in store.copies_to_take_down()
+        if channel is None or a.channel == channel.value
+    ]
+
+
+def _copy_no_longer_holds(
+    store: Store, snapshot: StoredSnapshot, approval: CopyApproval
+) -> str | None:
+    """Why an approved redacted copy may no longer go out, judged on the analysis of the
+    content it was made from (not the file as it is now: the copy is of those bytes); None
+    while every face it leaves visible has consent. A copy whose analysis is gone cannot be
+    shown to be allowed."""
+    cached = (
+        store.cached_analysis(approval.original_sha256, approval.settings)
+        if approval.settings
+        else None
+    )
+    if cached is None:
+        return render_text(publish_texts.NO_ANALYSIS)
+    photo = CheckedPhoto(
+        PhotoFile(Path(approval.path or ""), approval.rel or ""),
+        approval.original_sha256,
+        analysis_from_json(cached),
+        approval.settings or "",
+    )
+    ch = Channel(approval.channel)
+    analysis, decision = _decide(store, photo, snapshot.snapshot, ch, None)
+    visible = redaction.visible_without_consent(Checked(photo, decision, analysis), approval.faces)
+    if not visible:
+        return None
+    faces = ", ".join(str(f) for f in visible)
+    return render_text(publish_texts.VISIBLE_WITHOUT_CONSENT, faces=faces, channel=ch.value)
 
 
 def taken_down(
     store: Store, photos: Sequence[Path], all_gone: bool, by: str
-) -> list[PreviousDecision]:
-    """Record that photos on the take-down list were taken down: `photos` by name, and with
-    `all_gone` every one whose original no longer exists (the person confirms its copies are
-    down too). A photo not on the list is a usage error, and then nothing is recorded."""
+) -> tuple[list[PreviousDecision], list[CopyApproval]]:
+    """Record that photos on the take-down list were taken down (and the approved redacted
+    copies of them that are on it): `photos` by name, and with `all_gone` every one whose
+    original no longer exists (the person confirms its copies are down too). A photo not on
+    the list is a usage error, and then nothing is recorded."""
     listed = store.to_take_down()
+    copies = store.copies_to_take_down()
     chosen: list[PreviousDecision] = []
+    chosen_copies: list[CopyApproval] = []
     for photo in photos:
         keys = {str(photo.absolute()), str(photo.resolve())}
         rows = [p for p in listed if p.path in keys]
-        if not rows:
+        copy_rows = [a for a in copies if a.path in keys]
+        if not rows and not copy_rows:
             raise UsageError(say(E.NOT_ON_TAKE_DOWN_LIST, photo=photo))
         chosen += rows
+        chosen_copies += copy_rows
     if all_gone:
         chosen += [p for p in listed if not Path(p.path).exists() and p not in chosen]
+        chosen_copies += [
+            a for a in copies if not (a.path and Path(a.path).exists()) and a not in chosen_copies
+        ]
     store.mark_taken_down(chosen, by)
-    return chosen
+    store.mark_copies_down(chosen_copies, by)
+    return chosen, chosen_copies
 
 
 def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:

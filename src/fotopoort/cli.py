@@ -48,6 +48,7 @@ from .lang import Lang
 from .messages import Text as Message
 from .messages import cli as M
 from .messages import errors as E
+from .messages import publish as publish_texts
 from .messages import render
 from .messages.reasons import reason_text
 from .model import ConsentSnapshot, Reason, ReasonCode, Verdict
@@ -922,6 +923,8 @@ def sort_cmd(
     for ch, n in run.redacted.items():
         folder = out / ch.value / "redacted"
         env.out.print(_t(M.REDACTED_LINE, channel=ch.value, n=n, folder=folder), markup=False)
+    for ch, n in run.approved_copies.items():
+        env.out.print(_t(publish_texts.PLACED, channel=ch.value, count=n), markup=False)
     env.out.print(_t(M.COPIES_IN, out=out), markup=False)
     env.out.print(_t(M.REPORT_AT, path=out / actions.REPORT_HTML), markup=False)
     blocked = any(
@@ -989,9 +992,17 @@ def recheck(
     actor = _by(by) if done or all_gone else ""
     with _store(env, policy) as store, _progress(env, "rechecking") as progress:
         if done or all_gone:
-            for p in actions.taken_down(store, done or [], all_gone, actor):
+            photos_down, copies_down = actions.taken_down(store, done or [], all_gone, actor)
+            for p in photos_down:
                 env.err.print(
                     _t(M.TAKEN_DOWN, path=p.path, channel=p.channel), markup=False, soft_wrap=True
+                )
+            for a in copies_down:
+                env.err.print(
+                    _t(M.TAKEN_DOWN, path=a.path, channel=a.channel)
+                    + f" ({_t(publish_texts.REDACTED_COPY)})",
+                    markup=False,
+                    soft_wrap=True,
                 )
         run = actions.recheck(
             policy, store, env.engine_factory, ch, jobs=_jobs(jobs), progress=progress
@@ -1003,20 +1014,26 @@ def recheck(
                 "sha256": run.snapshot.snapshot.sha256,
                 "imported_at": run.snapshot.imported_at,
             },
-            "take_down": [_recheck_entry(r, run.snapshot.snapshot) for r in take_down],
+            "take_down": [_recheck_entry(r, run.snapshot.snapshot) for r in take_down]
+            + [_copy_down_entry(c) for c in run.copies],
             "newly_allowed": [_recheck_entry(r, run.snapshot.snapshot) for r in newly],
             "rechecked": len(run.items),
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         consents = run.snapshot.snapshot
-        _render_recheck(env, take_down, _t(M.TAKE_DOWN_TITLE), consents)
+        _render_recheck(env, take_down, _t(M.TAKE_DOWN_TITLE), consents, run.copies)
         _render_recheck(env, newly, _t(M.NEWLY_ALLOWED_TITLE), consents)
         env.out.print(
-            _t(M.RECHECK_SUMMARY, n=len(run.items), take_down=len(take_down), newly=len(newly)),
+            _t(
+                M.RECHECK_SUMMARY,
+                n=len(run.items),
+                take_down=len(take_down) + len(run.copies),
+                newly=len(newly),
+            ),
             markup=False,
         )
-    if take_down:
+    if take_down or run.copies:
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
@@ -1033,10 +1050,33 @@ def _recheck_entry(r: actions.Rechecked, consents: ConsentSnapshot) -> dict[str,
     }
 
 
+def _copy_down_entry(c: actions.CopyDown) -> dict[str, Any]:
+    a = c.approval
+    return {
+        "path": a.path,
+        "channel": a.channel,
+        "group": None,
+        "was": Verdict.ALLOWED.value,
+        "decision": Verdict.BLOCKED.value,
+        "reasons": [{"code": "copy_no_longer_allowed", "child": None, "message": c.why}],
+        "copy": {
+            "kind": "redacted",
+            "path": a.placed_path,
+            "sha256": a.copy_sha256,
+            "original_sha256": a.original_sha256,
+            "approved_by": a.by,
+        },
+    }
+
+
 def _render_recheck(
-    env: Env, rows: list[actions.Rechecked], title: str, consents: ConsentSnapshot
+    env: Env,
+    rows: list[actions.Rechecked],
+    title: str,
+    consents: ConsentSnapshot,
+    copies: Sequence[actions.CopyDown] = (),
 ) -> None:
-    if not rows:
+    if not rows and not copies:
         return
     table = Table(title=title)
     for col in (M.COL_CHANNEL, M.COL_PHOTO, M.COL_NOW, M.COL_WHY):
@@ -1045,6 +1085,10 @@ def _render_recheck(
         why = _why(r.item.decision.reasons, consents)
         verdict = _verdict(r.item.decision.verdict.value)
         table.add_row(r.previous.channel, r.previous.path, verdict, why)
+    for c in copies:
+        kind = _t(publish_texts.REDACTED_COPY)
+        shown = f"{c.approval.placed_path or c.approval.path} ({kind})"
+        table.add_row(c.approval.channel, shown, _verdict(Verdict.BLOCKED.value), c.why)
     env.out.print(table)
 
 

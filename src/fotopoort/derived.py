@@ -51,12 +51,24 @@ class Changed(Exception):
     """The bytes at the source are not those decided: nothing is written."""
 
 
+class NotTheDecidedCopy(Exception):
+    """derive() made other bytes than the copy a person approved: nothing is written."""
+
+
 def write_derived(
-    tmp_dir: Path, src: Path, dst: Path, sha256: str, derive: Derive, known: frozenset[str]
+    tmp_dir: Path,
+    src: Path,
+    dst: Path,
+    sha256: str,
+    derive: Derive,
+    known: frozenset[str],
+    *,
+    expect: str | None = None,
 ) -> str:
-    """Put derive(bytes of `src`) at `dst` when those bytes hash to `sha256`; returns the
-    copy's sha256. A copy already at `dst` whose hash was recorded for `sha256` is kept.
-    Raises Changed, or sanitize.MetadataError (nothing is written)."""
+    """Put derive(bytes of `src`) at `dst` when those bytes hash to `sha256` (and, with
+    `expect`, the copy's bytes hash to `expect`); returns the copy's sha256. A copy already at
+    `dst` whose hash was recorded for `sha256` is kept. Raises Changed, NotTheDecidedCopy, or
+    sanitize.MetadataError (nothing is written)."""
     try:
         with src.open("rb") as fh:
             st = os.fstat(fh.fileno())
@@ -73,6 +85,8 @@ def write_derived(
         if existing in known:
             return existing
     published = derive(data)  # decoded from the very bytes that were hashed
+    if expect is not None and published.sha256 != expect:
+        raise NotTheDecidedCopy
     tmp_dir.mkdir(parents=True, exist_ok=True)
     tmp = tmp_dir / f"{secrets.token_hex(8)}.tmp"
     try:

@@ -16,10 +16,12 @@ from functools import partial
 from pathlib import Path
 
 from .channels import Channel
-from .derived import Changed, MadeCopy, write_derived
+from .derived import Changed, MadeCopy, NotTheDecidedCopy, write_derived
+from .messages import publish as texts
+from .messages import render
 from .model import Box, Checked, ReasonCode, Verdict
 from .sanitize import MetadataError, Published, redact
-from .scan import outside_root
+from .scan import outside_root, sha256_file
 
 FOLDER = "redacted"
 _FACE_CODES = frozenset(
@@ -50,6 +52,73 @@ def targets(item: Checked) -> tuple[int, ...]:
             return ()
     # every face not shown to have consent is covered, whatever its reason
     return tuple(i for i in range(len(faces)) if i not in consented)
+
+
+def visible_without_consent(item: Checked, covered: Sequence[int]) -> tuple[int, ...]:
+    """The faces (1-based) a redacted copy covering `covered` leaves visible that have no
+    consent for the channel as the photo is decided now. A covered face's consent does not
+    matter; a visible child whose consent is withdrawn does: the copy may no longer go out."""
+    consented = {
+        r.face for r in item.decision.reasons if r.code is ReasonCode.CONSENT and r.face is not None
+    }
+    return tuple(
+        i + 1
+        for i in range(len(item.analysis.faces))
+        if i + 1 not in covered and i not in consented
+    )
+
+
+def approved_copy_holds(item: Checked, covered: Sequence[int]) -> bool:
+    """An approved redacted copy may be placed in allowed/: the photo is not allowed as it is
+    but only because of faces (see `targets`), every face the copy leaves visible has consent,
+    and the faces it covers are faces of this analysis."""
+    faces = len(item.analysis.faces)
+    return (
+        bool(targets(item))
+        and all(1 <= f <= faces for f in covered)
+        and not visible_without_consent(item, covered)
+    )
+
+
+def place_approved(
+    out: Path,
+    channel: Channel,
+    item: Checked,
+    covered: Sequence[int],
+    copy_sha256: str,
+    *,
+    max_pixels: int,
+    tmp_dir: Path,
+) -> str | None:
+    """Put the approved redacted copy at OUT/<channel>/allowed/<rel>: made again from the
+    decided bytes with the same faces covered, and written only when it is the very copy the
+    person approved (its sha256). None when it is in place, otherwise why it is not."""
+    sha = item.photo.sha256
+    if sha is None or item.photo.photo.problem is not None or outside_root(item.photo.photo):
+        return render(texts.NOT_READABLE)
+    boxes = [item.analysis.faces[i - 1].box for i in covered]
+    derive = partial(_redact, boxes=boxes, max_pixels=max_pixels)
+    dst = out / channel.value / Verdict.ALLOWED.value / item.photo.photo.rel
+    try:
+        write_derived(
+            tmp_dir,
+            item.photo.photo.path,
+            dst,
+            sha,
+            derive,
+            frozenset({copy_sha256}),
+            expect=copy_sha256,
+        )
+    except Changed:
+        return render(texts.CHANGED)
+    except NotTheDecidedCopy:
+        return render(texts.NOT_THE_APPROVED_COPY)
+    except MetadataError as exc:
+        return str(exc)
+    if sha256_file(dst) != copy_sha256:  # what is in allowed/ is what the person approved
+        dst.unlink(missing_ok=True)
+        return render(texts.CHANGED)
+    return None
 
 
 def _redact(data: bytes, *, boxes: Sequence[Box], max_pixels: int) -> Published:

@@ -182,6 +182,20 @@ _ADDED_COLUMNS = (
     ("snapshot_consents", "unanswered INTEGER"),  # NULL: imported before
     ("snapshot_children", "biometric_unanswered INTEGER"),
     ("snapshots", "purged_at TEXT"),  # names and answers deleted by `purge`; the row stays
+    ("derived_copies", "faces TEXT"),  # redacted: the faces covered, JSON (1-based)
+    # an approved redacted copy: what it covers, and once a sort placed it in allowed/ (so it
+    # may be out) which photo it is of, where it went, and the snapshot it last held under;
+    # void: a face it leaves visible lost its consent; down: a person took it down
+    ("copy_approvals", "faces TEXT"),
+    ("copy_approvals", "audit_id INTEGER"),
+    ("copy_approvals", "path TEXT"),
+    ("copy_approvals", "rel TEXT"),
+    ("copy_approvals", "settings TEXT"),
+    ("copy_approvals", "placed_at TEXT"),
+    ("copy_approvals", "placed_path TEXT"),
+    ("copy_approvals", "checked_snapshot_id INTEGER"),
+    ("copy_approvals", "void_at TEXT"),
+    ("copy_approvals", "down_at TEXT"),
 )
 # Steps that are not idempotent, by the version they bring the database to.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -246,6 +260,26 @@ class DerivedCopy:
     rel: str
     snapshot_id: int  # the consent snapshot it was made under
     latest: bool  # the last copy made from its original for the channel
+    faces: tuple[int, ...] = ()  # redacted: the faces it covers (1-based)
+
+
+@dataclass(frozen=True)
+class CopyApproval:
+    """A person's approval of a redacted copy for a channel (`review approve COPY`)."""
+
+    id: int
+    channel: str
+    copy_sha256: str
+    original_sha256: str
+    faces: tuple[int, ...]  # covered (1-based); every other face must keep its consent
+    by: str
+    path: str | None  # the photo it was made from, once a sort placed it
+    rel: str | None
+    settings: str | None  # the analysis cache key it was placed on
+    placed_at: str | None  # first placed in allowed/: from then on it may be out
+    placed_path: str | None  # where (absolute)
+    checked_snapshot_id: int | None  # the snapshot it last held under (sort or recheck)
+    void_at: str | None
 
 
 @dataclass(frozen=True)
@@ -1084,23 +1118,26 @@ class Store:
             )
 
     def record_derived_copies(
-        self, channel: str, kind: str, copies: Sequence[tuple[str, str, str]]
+        self, channel: str, kind: str, copies: Sequence[tuple[str, str, str, Sequence[int]]]
     ) -> None:
-        """(rel, original sha256, copy sha256) of copies made for `channel` under the current
-        snapshot."""
+        """(rel, original sha256, copy sha256, faces covered) of copies made for `channel`
+        under the current snapshot."""
         now, snapshot = self.now(), self.require_snapshot().id
         with self.transaction():
             self.conn.executemany(
-                "INSERT OR REPLACE INTO derived_copies "
-                "(channel, kind, copy_sha256, original_sha256, rel, made_at, snapshot_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(channel, kind, copy, orig, rel, now, snapshot) for rel, orig, copy in copies],
+                "INSERT OR REPLACE INTO derived_copies (channel, kind, copy_sha256, "
+                "original_sha256, rel, made_at, snapshot_id, faces) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (channel, kind, copy, orig, rel, now, snapshot, json.dumps(list(faces)))
+                    for rel, orig, copy, faces in copies
+                ],
             )
 
     def derived_copy(self, channel: str, kind: str, copy_sha256: str) -> DerivedCopy | None:
         """The copy with this content made for `channel`, the latest made from its original."""
         row = self.conn.execute(
-            "SELECT original_sha256, rel, snapshot_id, made_at FROM derived_copies "
+            "SELECT original_sha256, rel, snapshot_id, made_at, faces FROM derived_copies "
             "WHERE channel = ? AND kind = ? AND copy_sha256 = ? ORDER BY made_at DESC LIMIT 1",
             (channel, kind, copy_sha256),
         ).fetchone()
@@ -1111,7 +1148,10 @@ class Store:
             "AND original_sha256 = ? ORDER BY made_at DESC, rowid DESC LIMIT 1",
             (channel, kind, row[0]),
         ).fetchone()
-        return DerivedCopy(copy_sha256, row[0], row[1], int(row[2]), latest[0] == copy_sha256)
+        faces = tuple(int(f) for f in json.loads(row[4])) if row[4] else ()
+        return DerivedCopy(
+            copy_sha256, row[0], row[1], int(row[2]), latest[0] == copy_sha256, faces
+        )
 
     def approve_copy(self, channel: str, copy: DerivedCopy, by: str, note: str) -> None:
         """A person confirms a redacted copy may go out on `channel`: recorded, and in the
@@ -1134,12 +1174,131 @@ class Store:
             "note": f"redacted copy of {copy.original_sha256}" + (f": {note}" if note else ""),
         }
         with self.transaction():
+            audit_id = self._append_audit(entry, now)
             self.conn.execute(
                 "INSERT INTO copy_approvals (channel, copy_sha256, original_sha256, snapshot_id, "
-                "by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (channel, copy.copy_sha256, copy.original_sha256, snapshot.id, by, note, now),
+                "by, note, at, faces, audit_id, rel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    copy.copy_sha256,
+                    copy.original_sha256,
+                    snapshot.id,
+                    by,
+                    note,
+                    now,
+                    json.dumps(list(copy.faces)),
+                    audit_id,
+                    copy.rel,
+                ),
             )
-            self._append_audit(entry, now)
+
+    _COPY_APPROVAL = (
+        "SELECT id, channel, copy_sha256, original_sha256, faces, by, path, rel, settings, "
+        "placed_at, placed_path, checked_snapshot_id, void_at FROM copy_approvals"
+    )
+
+    def _copy_approvals(self, where: str, args: Sequence[object]) -> list[CopyApproval]:
+        try:
+            rows = self.conn.execute(f"{self._COPY_APPROVAL} WHERE {where} ORDER BY id", args)
+        except sqlite3.OperationalError:  # an older database opened read-only: none approved
+            return []
+        return [
+            CopyApproval(
+                int(r[0]),
+                r[1],
+                r[2],
+                r[3],
+                tuple(int(f) for f in json.loads(r[4])) if r[4] else (),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                None if r[11] is None else int(r[11]),
+                r[12],
+            )
+            for r in rows.fetchall()
+        ]
+
+    def copy_approval(self, channel: str, original_sha256: str) -> CopyApproval | None:
+        """The latest approval of a redacted copy of this content for `channel` that is not
+        void."""
+        rows = self._copy_approvals(
+            "channel = ? AND original_sha256 = ? AND void_at IS NULL", (channel, original_sha256)
+        )
+        return rows[-1] if rows else None
+
+    def copy_approvals(self, channel: str | None = None) -> list[CopyApproval]:
+        """Every approval of a redacted copy (of `channel`)."""
+        if channel is None:
+            return self._copy_approvals("1", ())
+        return self._copy_approvals("channel = ?", (channel,))
+
+    def placed_copy_approvals(self, channel: str | None = None) -> list[CopyApproval]:
+        """Approvals whose copy a sort placed in allowed/ and that still hold."""
+        return [
+            a for a in self.copy_approvals(channel) if a.placed_at is not None and a.void_at is None
+        ]
+
+    def placing_copy(
+        self, approval_id: int, path: str, rel: str, settings: str, placed_path: str
+    ) -> None:
+        """A sort is about to place the approved copy in allowed/: from now on it may be out,
+        so it is on the take-down list once it no longer holds (recorded before it is copied:
+        an interrupted sort names too much, never too little)."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE copy_approvals SET placed_at = coalesce(placed_at, ?), path = ?, rel = ?, "
+                "settings = ?, placed_path = ?, checked_snapshot_id = ? WHERE id = ?",
+                (
+                    self.now(),
+                    path,
+                    rel,
+                    settings,
+                    placed_path,
+                    self.require_snapshot().id,
+                    approval_id,
+                ),
+            )
+
+    def copy_holds(self, approval_id: int) -> None:
+        """The approval still holds under the current snapshot (verify trusts the copy)."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE copy_approvals SET checked_snapshot_id = ? WHERE id = ?",
+                (self.require_snapshot().id, approval_id),
+            )
+
+    def void_copy_approval(self, approval_id: int) -> None:
+        """For good, as for a photo's approval: a person approves the new copy, or not."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE copy_approvals SET void_at = ? WHERE id = ? AND void_at IS NULL",
+                (self.now(), approval_id),
+            )
+
+    def copies_to_take_down(self) -> list[CopyApproval]:
+        """Approved redacted copies that may be out and no longer hold: on the take-down list
+        until a person says they are down."""
+        return self._copy_approvals(
+            "placed_at IS NOT NULL AND void_at IS NOT NULL AND down_at IS NULL", ()
+        )
+
+    def mark_copies_down(self, approvals: Sequence[CopyApproval], actor: str) -> None:
+        with self.transaction():
+            self.conn.executemany(
+                "UPDATE copy_approvals SET down_at = ? WHERE id = ?",
+                [(self.now(), a.id) for a in approvals],
+            )
+        for a in approvals:
+            self.record_event(
+                Action.TAKEN_DOWN,
+                actor,
+                f"taken down: the approved redacted copy {a.copy_sha256} for {a.channel}",
+                path=a.path or "",
+                channel=a.channel,
+            )
 
     def derived_copies(self, channel: str, kind: str) -> dict[str, frozenset[str]]:
         """original sha256 -> the copy sha256s made from it for `channel`."""

@@ -2,20 +2,24 @@
 
 Every file under OUT/<channel>/allowed/ is hashed again and must be content whose sha256
 fotopoort decided `allowed` for that channel under the current consent snapshot, or a copy
-fotopoort made from such content (metadata stripped), recorded by its own sha256.
+fotopoort made from such content (metadata stripped), recorded by its own sha256, or a
+redacted copy a person approved that still held under the current snapshot when sort or
+recheck last looked (every face it leaves visible has consent).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .channels import Channel
 from .derived import STRIPPED
+from .messages import publish as texts
+from .messages import render
 from .model import Verdict
 from .scan import readable, sha256_file
-from .store import Store
+from .store import CopyApproval, Store
 
 
 @dataclass(frozen=True)
@@ -40,17 +44,23 @@ def verify(store: Store, out: Path, channels: Sequence[Channel]) -> VerifyRun:
         for original, copies in store.derived_copies(channel.value, STRIPPED).items():
             for copy in copies:  # a stripped copy counts as the content it was made from
                 decided.setdefault(copy, set()).update(decided.get(original, set()))
+        approved = {a.copy_sha256: a for a in store.copy_approvals(channel.value)}
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_dir() and not path.is_symlink():
                 continue
             checked += 1
-            why = _problem(path, decided, current.id)
+            why = _problem(path, decided, current.id, approved)
             if why is not None:
                 findings.append(Finding(readable(path.relative_to(out).as_posix()), why))
     return VerifyRun(checked, tuple(findings))
 
 
-def _problem(path: Path, decided: dict[str, set[tuple[str, int]]], snapshot_id: int) -> str | None:
+def _problem(
+    path: Path,
+    decided: dict[str, set[tuple[str, int]]],
+    snapshot_id: int,
+    approved: Mapping[str, CopyApproval],
+) -> str | None:
     if path.is_symlink():
         return "a link, not a copy fotopoort made"
     if not path.is_file():
@@ -58,6 +68,13 @@ def _problem(path: Path, decided: dict[str, set[tuple[str, int]]], snapshot_id: 
     sha = sha256_file(path)
     if sha is None:
         return "cannot be read"
+    copy = approved.get(sha)
+    if copy is not None and (Verdict.ALLOWED.value, snapshot_id) not in decided.get(sha, set()):
+        if copy.void_at is not None:
+            return render(texts.COPY_VOID)
+        if copy.checked_snapshot_id != snapshot_id:
+            return render(texts.COPY_OLDER)
+        return None
     seen = decided.get(sha)
     if not seen:
         return "content fotopoort never decided for this channel (changed or added since?)"
