@@ -17,7 +17,7 @@ from .conftest import Cli
 from .fakes import make_photo
 from .test_cli_check import COLOURS, DAAN, FATIMA, NOAH
 from .test_recheck import edited_export
-from .test_sort_derived import entries, school, sha
+from .test_sort_derived import entries, school, sha, tagged_png
 from .test_sort_redact import SIZE
 
 __all__ = ["school"]  # the fixture, used by name
@@ -75,9 +75,12 @@ def test_the_next_sort_places_the_approved_redacted_copy_in_allowed(
     assert code == 0 and doc["take_down"] == []
 
 
-def test_an_approved_copy_changed_in_out_is_caught_by_verify(school: Cli, tmp_path: Path) -> None:
+def test_an_approved_copy_changed_in_out_is_caught_by_verify_and_recheck(
+    school: Cli, tmp_path: Path
+) -> None:
     kamp, out, _ = approved(school, tmp_path)
     school("sort", kamp, "--out", out, "-c", "website")
+    assert recheck_json(school)[0] == 0  # nothing changed yet
     published = out / "website" / "allowed" / "daan_noah.png"
     published.write_bytes(published.read_bytes() + b"\x00")
     result = school("verify", out)
@@ -85,6 +88,36 @@ def test_an_approved_copy_changed_in_out_is_caught_by_verify(school: Cli, tmp_pa
     assert "not allowed: website/allowed/daan_noah.png: content fotopoort never decided" in (
         result.output
     )
+    code, doc = recheck_json(school)
+    assert code == 1
+    assert [(c["path"], c["kind"]) for c in doc["changed_copies"]] == [
+        (str(published.absolute()), "redacted")
+    ]
+
+
+def test_a_stripped_copy_changed_in_out_is_reported_by_recheck(school: Cli, tmp_path: Path) -> None:
+    kamp = tmp_path / "kamp"
+    tagged_png(kamp / "daan.png")  # allowed for website, copied without its metadata
+    out = tmp_path / "out"
+    assert school("sort", kamp, "--out", out, "-c", "website").exit_code == 0
+    code, doc = recheck_json(school)
+    assert code == 0 and doc["changed_copies"] == []
+    copy = out / "website" / "allowed" / "daan.png"
+    copy.write_bytes((kamp / "daan.png").read_bytes() + b"edited")
+    code, doc = recheck_json(school)
+    assert code == 1
+    assert doc["changed_copies"] == [
+        {
+            "path": str(copy.absolute()),
+            "channel": "website",
+            "kind": "stripped",
+            "sha256": entries(out, "website")["daan.png"]["copy"]["sha256"],
+        }
+    ]
+    assert "copy changed since it was decided" in school("recheck").output
+    # sorting again puts the decided copy back
+    school("sort", kamp, "--out", out, "-c", "website")
+    assert recheck_json(school)[0] == 0
 
 
 def test_a_visible_child_withdrawing_consent_puts_the_copy_on_the_take_down_list(

@@ -53,9 +53,11 @@ from .scan import (
 )
 from .store import (
     CopyApproval,
+    CopyRecord,
     DecisionRecord,
     DerivedCopy,
     ImportOutcome,
+    PlacedCopy,
     PreviousDecision,
     PurgeOutcome,
     Store,
@@ -432,10 +434,19 @@ def sort(
         faults.checkpoint("copied", channel.value)
     clear_temp(out)
     for channel, stripping in stripped.items():  # before the report: verify trusts these
+        allowed = out / channel.value / Verdict.ALLOWED.value
         store.record_derived_copies(
             channel.value,
             STRIPPED,
-            [(readable(m.rel), m.original_sha256, m.copy_sha256, m.faces) for m in stripping.made],
+            [
+                CopyRecord(
+                    readable(m.rel),
+                    m.original_sha256,
+                    m.copy_sha256,
+                    path=readable(str((allowed / m.rel).absolute())),
+                )
+                for m in stripping.made
+            ],
         )
     redacted: dict[Channel, tuple[list[MadeCopy], dict[str, str]]] = {}
     for channel, items in results.items() if redact else ():
@@ -446,7 +457,7 @@ def sort(
             channel.value,
             REDACTED,
             [
-                (readable(m.rel), m.original_sha256, m.copy_sha256, m.faces)
+                CopyRecord(readable(m.rel), m.original_sha256, m.copy_sha256, m.faces)
                 for m in redacted[channel][0]
             ],
         )
@@ -720,6 +731,7 @@ class RecheckRun:
     snapshot: StoredSnapshot
     items: list[Rechecked]
     copies: list[CopyDown] = field(default_factory=list)  # on the take-down list
+    changed_copies: list[PlacedCopy] = field(default_factory=list)  # bytes not as decided
 
     def take_down(self) -> list[Rechecked]:
         """Photos that were allowed and no longer are."""
@@ -778,7 +790,38 @@ def recheck(
             store.copy_holds(approval.id)  # verify trusts it under this snapshot
         else:
             store.void_copy_approval(approval.id)
-    return RecheckRun(snapshot, items, _copies_down(store, snapshot, channel))
+    return RecheckRun(
+        snapshot,
+        items,
+        _copies_down(store, snapshot, channel),
+        _changed_copies(store, snapshot, channel),
+    )
+
+
+def _changed_copies(
+    store: Store, snapshot: StoredSnapshot, channel: Channel | None
+) -> list[PlacedCopy]:
+    """Copies in allowed/ (stripped, linked, approved redacted) whose bytes are neither those
+    recorded when they were placed nor content decided allowed now: edited in OUT, or a hard
+    link whose original was edited. The upload must not take them (verify refuses them too)."""
+    changed = []
+    allowed: dict[str, set[str]] = {}
+    for placed in store.placed_copies():
+        if channel is not None and placed.channel != channel.value:
+            continue
+        path = Path(placed.path)
+        if not path.exists() and not path.is_symlink():
+            continue  # taken out by a sort, or by a person
+        if placed.channel not in allowed:
+            allowed[placed.channel] = {
+                sha
+                for sha, seen in store.decided_contents(placed.channel).items()
+                if (Verdict.ALLOWED.value, snapshot.id) in seen
+            }
+        sha = None if path.is_symlink() else sha256_file(path)
+        if sha != placed.sha256 and sha not in allowed[placed.channel]:
+            changed.append(placed)
+    return changed
 
 
 def _copies_down(store: Store, snapshot: StoredSnapshot, channel: Channel | None) -> list[CopyDown]:

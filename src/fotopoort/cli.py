@@ -1017,6 +1017,10 @@ def recheck(
             "take_down": [_recheck_entry(r, run.snapshot.snapshot) for r in take_down]
             + [_copy_down_entry(c) for c in run.copies],
             "newly_allowed": [_recheck_entry(r, run.snapshot.snapshot) for r in newly],
+            "changed_copies": [
+                {"path": c.path, "channel": c.channel, "kind": c.kind, "sha256": c.sha256}
+                for c in run.changed_copies
+            ],
             "rechecked": len(run.items),
         }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
@@ -1024,6 +1028,12 @@ def recheck(
         consents = run.snapshot.snapshot
         _render_recheck(env, take_down, _t(M.TAKE_DOWN_TITLE), consents, run.copies)
         _render_recheck(env, newly, _t(M.NEWLY_ALLOWED_TITLE), consents)
+        for c in run.changed_copies:
+            env.out.print(
+                _t(publish_texts.COPY_CHANGED, path=c.path, channel=c.channel),
+                markup=False,
+                soft_wrap=True,
+            )
         env.out.print(
             _t(
                 M.RECHECK_SUMMARY,
@@ -1033,7 +1043,7 @@ def recheck(
             ),
             markup=False,
         )
-    if take_down or run.copies:
+    if take_down or run.copies or run.changed_copies:
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 

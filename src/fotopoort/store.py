@@ -183,6 +183,7 @@ _ADDED_COLUMNS = (
     ("snapshot_children", "biometric_unanswered INTEGER"),
     ("snapshots", "purged_at TEXT"),  # names and answers deleted by `purge`; the row stays
     ("derived_copies", "faces TEXT"),  # redacted: the faces covered, JSON (1-based)
+    ("derived_copies", "path TEXT"),  # where a copy in allowed/ was placed: recheck checks it
     # an approved redacted copy: what it covers, and once a sort placed it in allowed/ (so it
     # may be out) which photo it is of, where it went, and the snapshot it last held under;
     # void: a face it leaves visible lost its consent; down: a person took it down
@@ -261,6 +262,28 @@ class DerivedCopy:
     snapshot_id: int  # the consent snapshot it was made under
     latest: bool  # the last copy made from its original for the channel
     faces: tuple[int, ...] = ()  # redacted: the faces it covers (1-based)
+
+
+@dataclass(frozen=True)
+class CopyRecord:
+    """A copy made from decided content, as `record_derived_copies` keeps it."""
+
+    rel: str
+    original_sha256: str
+    copy_sha256: str
+    faces: tuple[int, ...] = ()  # redacted: covered (1-based)
+    path: str | None = None  # absolute, when it is in allowed/ (stripped, linked)
+
+
+@dataclass(frozen=True)
+class PlacedCopy:
+    """A copy fotopoort put in allowed/ whose bytes are not simply a copy of the original's
+    file: they must still be these when recheck looks."""
+
+    channel: str
+    kind: str
+    path: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -1117,22 +1140,45 @@ class Store:
                 group=p.group,
             )
 
-    def record_derived_copies(
-        self, channel: str, kind: str, copies: Sequence[tuple[str, str, str, Sequence[int]]]
-    ) -> None:
-        """(rel, original sha256, copy sha256, faces covered) of copies made for `channel`
-        under the current snapshot."""
+    def record_derived_copies(self, channel: str, kind: str, copies: Sequence[CopyRecord]) -> None:
+        """Copies made for `channel` under the current snapshot."""
         now, snapshot = self.now(), self.require_snapshot().id
         with self.transaction():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO derived_copies (channel, kind, copy_sha256, "
-                "original_sha256, rel, made_at, snapshot_id, faces) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "original_sha256, rel, made_at, snapshot_id, faces, path) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (channel, kind, copy, orig, rel, now, snapshot, json.dumps(list(faces)))
-                    for rel, orig, copy, faces in copies
+                    (
+                        channel,
+                        kind,
+                        c.copy_sha256,
+                        c.original_sha256,
+                        c.rel,
+                        now,
+                        snapshot,
+                        json.dumps(list(c.faces)),
+                        c.path,
+                    )
+                    for c in copies
                 ],
             )
+
+    def placed_copies(self) -> list[PlacedCopy]:
+        """The last copy recorded at each place in allowed/ (stripped or linked), and each
+        approved redacted copy placed there that still holds."""
+        rows = self.conn.execute(
+            "SELECT channel, kind, path, copy_sha256 FROM derived_copies d "
+            "WHERE path IS NOT NULL AND rowid = (SELECT e.rowid FROM derived_copies e "
+            "WHERE e.path = d.path ORDER BY e.made_at DESC, e.rowid DESC LIMIT 1) ORDER BY path"
+        ).fetchall()
+        placed = [PlacedCopy(*row) for row in rows]
+        placed += [
+            PlacedCopy(a.channel, "redacted", a.placed_path, a.copy_sha256)
+            for a in self.placed_copy_approvals()
+            if a.placed_path is not None
+        ]
+        return placed
 
     def derived_copy(self, channel: str, kind: str, copy_sha256: str) -> DerivedCopy | None:
         """The copy with this content made for `channel`, the latest made from its original."""

@@ -54,3 +54,9 @@ COPY_OLDER = Text(
     en="approved redacted copy last checked under an older consent export: run `fotopoort "
     "recheck` or sort again",
 )
+
+# recheck
+COPY_CHANGED = Text(
+    nl="kopie veranderd sinds de beslissing: {path} ({channel}): niet publiceren, sort opnieuw",
+    en="copy changed since it was decided: {path} ({channel}): do not publish it, sort again",
+)
