@@ -6,6 +6,7 @@ snapshots are imported "in 2026" and purged "years later".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from fotopoort.config import template_text
 
 from .conftest import Cli
 from .fakes import make_photo
-from .test_cli_check import COLOURS, DAAN, FATIMA
+from .test_cli_check import COLOURS, DAAN, FATIMA, NOAH, ZOE
+from .test_recheck import DECEMBER as DECEMBER_EXPORT
+from .test_recheck import edited_export
 
 SEPTEMBER = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
 DECEMBER = datetime(2026, 12, 14, 8, 0, tzinfo=UTC)
@@ -190,3 +193,51 @@ def test_months_before_counts_calendar_months(
     moment: datetime, months: int, expected: datetime
 ) -> None:
     assert months_before(moment, months) == expected
+
+
+def test_copy_records_and_approvals_go_with_their_snapshot_unless_something_rests_on_them(
+    school: Cli, clock: Clock, shared: Path, tmp_path: Path
+) -> None:
+    # under December's export (snapshot 2): Daan with a child nobody enrolled, for school
+    kamp = tmp_path / "zomer"
+    size = (520, 240)
+    make_photo(kamp / "daan_noah.png", [(COLOURS[DAAN], 10), (COLOURS[NOAH], 300)], size=size)
+    make_photo(kamp / "daan_zoe.png", [(COLOURS[DAAN], 10), (COLOURS[ZOE], 250)], size=size)
+    out = tmp_path / "out"
+    school("sort", kamp, "--out", out, "--redact", "-c", "school")
+    copy = out / "school" / "redacted" / "daan_noah.png"
+    assert school("review", "approve", copy, "-c", "school", "--by", "juf").exit_code == 0
+    school("sort", kamp, "--out", out, "-c", "school")  # the approved copy goes in allowed/
+    old_zoe = hashlib.sha256((kamp / "daan_zoe.png").read_bytes()).hexdigest()
+    # daan_zoe.png is edited: the redacted copy of its old content belongs to nothing now
+    make_photo(kamp / "daan_zoe.png", [(COLOURS[DAAN], 10), (COLOURS[ZOE], 280)], size=size)
+    school("sort", kamp, "--out", out, "--redact", "-c", "school")
+    noah = hashlib.sha256((kamp / "daan_noah.png").read_bytes()).hexdigest()
+    of = "original_sha256 = '{}'".format
+    assert count(school, "derived_copies", of(old_zoe)) == 1
+    # January: Daan withdraws school consent; his face is visible in the approved copy
+    clock.moment = datetime(2027, 1, 10, tzinfo=UTC)
+    january = edited_export(
+        shared, tmp_path / "januari.csv", {DAAN: {"school": "Nee"}}, base=DECEMBER_EXPORT
+    )
+    assert school("consents", "import", january).exit_code == 0
+    assert school("recheck").exit_code == 1  # the copy is on the take-down list
+    approval = "action = 'review-approve-redacted'"
+    assert count(school, "audit", approval) == 1
+    clock.moment = datetime(2033, 1, 1, tzinfo=UTC)  # snapshots 1 and 2 long replaced
+    result = school("purge", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [s["snapshot"] for s in doc["snapshots"]] == [1, 2]
+    assert doc["derived_copies"] == 1 and doc["copy_approvals"] == 0
+    assert count(school, "derived_copies", of(old_zoe)) == 0
+    assert count(school, "derived_copies", of(noah)) == 1  # its photo is still decided
+    # the approval may still be out there: it and the audit entry it rests on stay
+    assert count(school, "copy_approvals") == 1
+    assert count(school, "audit", approval) == 1
+    done = kamp / "daan_noah.png", tmp_path / "kamp" / "daan.png"  # and the fixture's photo
+    assert school("recheck", "--done", done[0], "--done", done[1], "--by", "juf").exit_code == 0
+    doc = json.loads(school("purge", "--json").output)
+    assert doc["copy_approvals"] == 1
+    assert count(school, "copy_approvals") == 0
+    assert count(school, "audit", approval) == 0  # nothing rests on it any more

@@ -1364,6 +1364,8 @@ def purge(
             ],
             "snapshot_children": outcome.snapshot_children,
             "audit_entries": outcome.audit_entries,
+            "derived_copies": outcome.derived_copies,
+            "copy_approvals": outcome.copy_approvals,
             "snapshots_replaced_before": outcome.snapshots_before,
             "audit_before": outcome.audit_before,
         }

@@ -369,12 +369,16 @@ class PurgeOutcome:
     audit_entries: int
     snapshots_before: str
     audit_before: str
+    derived_copies: int = 0  # records of copies made under purged snapshots, no longer used
+    copy_approvals: int = 0  # approvals of redacted copies that no longer hold, nor wait
 
     def summary(self) -> str:
         return (
             f"{len(self.snapshots)} consent snapshots replaced before "
             f"{self.snapshots_before[:10]} ({self.snapshot_children} children's names and "
-            f"answers), {self.audit_entries} audit entries from before {self.audit_before[:10]}"
+            f"answers), {self.audit_entries} audit entries from before {self.audit_before[:10]}, "
+            f"{self.derived_copies} records of copies and {self.copy_approvals} approvals of "
+            "redacted copies made under those or older purged snapshots"
         )
 
 
@@ -1069,13 +1073,26 @@ class Store:
                 if ids
                 else 0
             )
-            kept = "id NOT IN (SELECT audit_id FROM decisions)"
+            copies, approvals = self._purge_copies(ids)  # before the audit: its count
+            # an approval of a redacted copy that stays rests on its audit entry, as a decision
+            kept = (
+                "id NOT IN (SELECT audit_id FROM decisions) AND id NOT IN (SELECT audit_id "
+                "FROM copy_approvals WHERE audit_id IS NOT NULL)"
+            )
             entries = int(
                 self.conn.execute(
                     f"SELECT count(*) FROM audit WHERE at < ? AND {kept}", (audit_before,)
                 ).fetchone()[0]
             )
-            outcome = PurgeOutcome(tuple(snaps), children, entries, snapshots_before, audit_before)
+            outcome = PurgeOutcome(
+                tuple(snaps),
+                children,
+                entries,
+                snapshots_before,
+                audit_before,
+                copies,
+                approvals,
+            )
             if not dry_run:
                 now = self.now()
                 for table in ("snapshot_consents", "snapshot_children"):
@@ -1113,6 +1130,29 @@ class Store:
         else:
             self.conn.commit()
         return outcome
+
+    def _purge_copies(self, purging: Sequence[int]) -> tuple[int, int]:
+        """Inside purge's transaction (rolled back on --dry-run): delete the records of copies
+        and the approvals of redacted copies that belong to purged snapshots (purged now or
+        before) and that nothing rests on any more. Kept: an approval that still holds or is on
+        the take-down list (a copy that may be out), and a copy record of content a current
+        decision is about or that such an approval names (verify and recheck need them)."""
+        marks = ",".join("?" * len(purging)) or "NULL"
+        old = f"(snapshot_id IN ({marks}) OR snapshot_id IN (SELECT id FROM snapshots " + (
+            "WHERE purged_at IS NOT NULL))"
+        )
+        live = "void_at IS NULL OR (placed_at IS NOT NULL AND down_at IS NULL)"
+        approvals = self.conn.execute(
+            f"DELETE FROM copy_approvals WHERE {old} AND NOT ({live})", list(purging)
+        ).rowcount
+        copies = self.conn.execute(
+            f"DELETE FROM derived_copies WHERE {old} AND NOT EXISTS (SELECT 1 FROM decisions d "
+            "WHERE d.channel = derived_copies.channel AND d.sha256 = original_sha256) "
+            "AND NOT EXISTS (SELECT 1 FROM copy_approvals a WHERE a.channel = "
+            "derived_copies.channel AND a.copy_sha256 = derived_copies.copy_sha256)",
+            list(purging),
+        ).rowcount
+        return int(copies), int(approvals)
 
     def to_take_down(self) -> list[PreviousDecision]:
         """Decisions on the take-down list as the last recheck left it: allowed when they
