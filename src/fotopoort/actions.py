@@ -300,6 +300,8 @@ def _record(
                 action=action,
                 actor=actor,
                 note=note,
+                # recheck and review find a photo by its stored path: they keep the shown one
+                shown=None if action in ("recheck", "review") else _shown_path(item.photo.photo),
             )
             for ch, group, item in items
             if item.photo.sha256 is not None
@@ -310,6 +312,12 @@ def _record(
 
 def _stored_path(photo: PhotoFile) -> str:
     return readable(str(photo.path.resolve()))
+
+
+def _shown_path(photo: PhotoFile) -> str:
+    """The path as the person gave it, made absolute but not resolved through links (a NAS
+    share mounted through a link stays the path they know); the resolved one is its identity."""
+    return readable(str(photo.path.absolute()))
 
 
 # --- check and sort ----------------------------------------------------------------------
@@ -650,7 +658,8 @@ def _report(
     ]
     every = [*documents.values(), *kept]
     return {
-        "source": str(source.resolve()),
+        "source": str(source.resolve()),  # identity: the check that OUT holds this folder's
+        "source_as_given": readable(str(source.absolute())),
         "channels": sorted(every, key=lambda d: order.index(d["channel"])),
     }
 

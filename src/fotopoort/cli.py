@@ -995,7 +995,9 @@ def recheck(
             photos_down, copies_down = actions.taken_down(store, done or [], all_gone, actor)
             for p in photos_down:
                 env.err.print(
-                    _t(M.TAKEN_DOWN, path=p.path, channel=p.channel), markup=False, soft_wrap=True
+                    _t(M.TAKEN_DOWN, path=p.display, channel=p.channel),
+                    markup=False,
+                    soft_wrap=True,
                 )
             for a in copies_down:
                 env.err.print(
@@ -1049,7 +1051,8 @@ def recheck(
 
 def _recheck_entry(r: actions.Rechecked, consents: ConsentSnapshot) -> dict[str, Any]:
     return {
-        "path": r.previous.path,
+        "path": r.previous.display,  # as given; `resolved` is the photo's identity
+        "resolved": r.previous.path,
         "channel": r.previous.channel,
         "group": r.previous.group,
         "was": r.previous.basis,
@@ -1094,7 +1097,7 @@ def _render_recheck(
     for r in rows:
         why = _why(r.item.decision.reasons, consents)
         verdict = _verdict(r.item.decision.verdict.value)
-        table.add_row(r.previous.channel, r.previous.path, verdict, why)
+        table.add_row(r.previous.channel, r.previous.display, verdict, why)
     for c in copies:
         kind = _t(publish_texts.REDACTED_COPY)
         shown = f"{c.approval.placed_path or c.approval.path} ({kind})"
@@ -1146,7 +1149,9 @@ def review_list(
     if as_json:
         doc = [
             {
-                "path": prev.path,  # absolute: unambiguous whichever folder it was found in
+                # absolute, as given (links kept): unambiguous whichever folder it was found in
+                "path": prev.display,
+                "resolved": prev.path,
                 "rel": prev.rel,
                 "channel": prev.channel,
                 "group": prev.group,
@@ -1171,7 +1176,7 @@ def review_list(
             for r in (entry["reasons"] if entry else [])
             if r["code"] != ReasonCode.CONSENT
         )
-        table.add_row(prev.path, prev.channel + (f" ({prev.group})" if prev.group else ""), why)
+        table.add_row(prev.display, prev.channel + (f" ({prev.group})" if prev.group else ""), why)
     env.out.print(table)
     env.out.print(_t(M.IN_REVIEW_COUNT, n=len(rows)), markup=False)
 

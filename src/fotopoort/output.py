@@ -80,7 +80,7 @@ def _photo_entry(item: Checked, consents: ConsentSnapshot) -> dict[str, Any]:
     return {
         "path": item.photo.photo.shown,
         # the PATH it was found under: with several PATHs, `path` alone can name two photos
-        "root": readable(str(item.photo.photo.root)) if item.photo.photo.root else None,
+        "root": readable(str(item.photo.photo.given)) if item.photo.photo.given else None,
         "decision": item.decision.verdict.value,
         "reasons": reasons_json(item.decision.reasons, consents),
         "faces": photo_faces(item.analysis),

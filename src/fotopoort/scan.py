@@ -39,6 +39,7 @@ class PhotoFile:
     rel: str  # relative to the PATH the user gave, '/'-separated (as the OS gives it)
     root: Path | None = None  # the PATH it was found under (resolved): links must stay inside
     problem: str | None = None  # why it cannot be checked (a link out of PATH, a FIFO, ...)
+    given: Path | None = None  # that PATH as the person typed it: what output shows
 
     @property
     def shown(self) -> str:
@@ -113,13 +114,15 @@ def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
                 path = Path(dirpath) / name
                 if path.is_symlink() and outside_root(PhotoFile(path, "", root)):
                     rel = path.relative_to(given).as_posix()
-                    found.append(PhotoFile(path, rel, root, "a link to a folder outside PATH"))
+                    found.append(
+                        PhotoFile(path, rel, root, "a link to a folder outside PATH", given)
+                    )
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
                 path = Path(dirpath) / name
-                entry = PhotoFile(path, path.relative_to(given).as_posix(), root)
+                entry = PhotoFile(path, path.relative_to(given).as_posix(), root, given=given)
                 problem = _entry_problem(entry)
                 if problem is not None:
                     found.append(replace(entry, problem=problem))

@@ -182,6 +182,7 @@ _ADDED_COLUMNS = (
     ("snapshot_consents", "unanswered INTEGER"),  # NULL: imported before
     ("snapshot_children", "biometric_unanswered INTEGER"),
     ("snapshots", "purged_at TEXT"),  # names and answers deleted by `purge`; the row stays
+    ("decisions", "shown TEXT"),  # the path as the person gave it (absolute, links kept)
     ("derived_copies", "faces TEXT"),  # redacted: the faces covered, JSON (1-based)
     ("derived_copies", "path TEXT"),  # where a copy in allowed/ was placed: recheck checks it
     # an approved redacted copy: what it covers, and once a sort placed it in allowed/ (so it
@@ -346,6 +347,7 @@ class DecisionRecord:
     action: Action
     actor: str  # "fotopoort" or the person (--by)
     note: str | None = None
+    shown: str | None = None  # the path as given (absolute, not resolved through links)
 
 
 @dataclass(frozen=True)
@@ -358,6 +360,12 @@ class PreviousDecision:
     settings: str
     decision: str  # the latest decision, recheck included
     basis: str  # the decision of the last check, sort or review: what may have gone out
+    shown: str | None = None  # the path as given when it was last checked
+
+    @property
+    def display(self) -> str:
+        """The path to show a person: as given (through the links they use), else `path`."""
+        return self.shown or self.path
 
 
 @dataclass(frozen=True)
@@ -772,7 +780,7 @@ class Store:
             for r in records:
                 previous = self.conn.execute(
                     "SELECT a.photo_sha256, a.decision, a.reasons, a.snapshot_sha256, "
-                    "a.thresholds, a.faces, a.tool_version, a.id, d.basis "
+                    "a.thresholds, a.faces, a.tool_version, a.id, d.basis, d.shown "
                     "FROM decisions d JOIN audit a ON a.id = d.audit_id "
                     "WHERE d.path = ? AND d.channel = ? AND d.grp = ?",
                     (r.path, r.channel, r.group or ""),
@@ -802,8 +810,12 @@ class Store:
                     basis = "allowed"
                 if provisional and previous and r.decision != "allowed":
                     basis = previous[8]
+                # a recheck keeps the path as it was given by the check before it
+                shown = r.shown or (previous[9] if previous else None)
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO decisions (path, channel, grp, rel, sha256, settings, "
+                    "decision, basis, snapshot_id, decided_at, audit_id, shown) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         r.path,
                         r.channel,
@@ -816,6 +828,7 @@ class Store:
                         r.snapshot_id,
                         now,
                         audit_id,
+                        shown,
                     ),
                 )
         return added
@@ -866,13 +879,14 @@ class Store:
 
     def previous_decisions(self, channel: str | None = None) -> list[PreviousDecision]:
         query = (
-            "SELECT path, rel, channel, grp, sha256, settings, decision, basis FROM decisions"
+            "SELECT path, rel, channel, grp, sha256, settings, decision, basis, shown "
+            "FROM decisions"
             + (" WHERE channel = ?" if channel else "")
             + " ORDER BY path, channel, grp"
         )
         return [
-            PreviousDecision(path, rel, ch, grp or None, sha, settings, decision, basis)
-            for path, rel, ch, grp, sha, settings, decision, basis in self.conn.execute(
+            PreviousDecision(path, rel, ch, grp or None, sha, settings, decision, basis, shown)
+            for path, rel, ch, grp, sha, settings, decision, basis, shown in self.conn.execute(
                 query, (channel,) if channel else ()
             )
         ]
