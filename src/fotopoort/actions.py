@@ -36,7 +36,7 @@ from .model import (
     Verdict,
 )
 from .output import check_document, check_out_dir, photo_faces, stored_reason, write_json
-from .publish import TMP_DIR, clear_temp, place_copies, take_down
+from .publish import LINKED, TMP_DIR, clear_temp, place_copies, take_down
 from .reports.build import build_report
 from .reports.html import render, write_html
 from .reports.thumbnails import THUMBNAIL_SIDE
@@ -399,7 +399,10 @@ def sort(
     jobs: int = 1,
     progress: Progress | None = None,
     redact: bool = False,
+    link: bool = False,
 ) -> CheckRun:
+    """`link`: copies that need no change are hard links to the originals where OUT is on
+    their file system (editing an original then edits its published copy: verify finds it)."""
     if not source.is_dir():
         raise UsageError(say(E.NOT_A_FOLDER, path=source))
     check_out_dir(out, [source])
@@ -438,7 +441,17 @@ def sort(
         if channel in policy.strip_metadata:
             known = store.derived_copies(channel.value, STRIPPED)
             stripped[channel] = Stripping(policy.max_pixels, known)
-        results[channel] = place_copies(out, channel, items, stripped.get(channel))
+        linked: list[tuple[str, str, Path]] | None = [] if link else None
+        results[channel] = place_copies(out, channel, items, stripped.get(channel), linked=linked)
+        if linked:  # recheck looks at them: an edited original edits its published link
+            store.record_derived_copies(
+                channel.value,
+                LINKED,
+                [
+                    CopyRecord(readable(rel), sha, sha, path=readable(str(dst.absolute())))
+                    for rel, sha, dst in linked
+                ],
+            )
         faults.checkpoint("copied", channel.value)
     clear_temp(out)
     for channel, stripping in stripped.items():  # before the report: verify trusts these

@@ -900,6 +900,7 @@ def sort_cmd(
         typer.Option("--ok-if-review", help=_h(M.SORT_OK_IF_REVIEW)),
     ] = False,
     redact: Annotated[bool, typer.Option("--redact", help=_h(M.SORT_REDACT))] = False,
+    link: Annotated[bool, typer.Option("--link", help=_h(publish_texts.SORT_LINK))] = False,
 ) -> None:
     env = _env(ctx)
     policy = _policy(env, matching=True)
@@ -916,6 +917,7 @@ def sort_cmd(
             jobs=_jobs(jobs),
             progress=progress,
             redact=redact,
+            link=link,
         )
     _counts(env, run.results)
     if run.stale_copies_removed:

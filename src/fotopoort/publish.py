@@ -8,6 +8,7 @@ allowed/ are removed before anything new is written.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
@@ -56,12 +57,19 @@ def take_down(out: Path, channel: Channel, items: Sequence[Checked]) -> int:
 
 
 def place_copies(
-    out: Path, channel: Channel, items: Sequence[Checked], stripping: Stripping | None = None
+    out: Path,
+    channel: Channel,
+    items: Sequence[Checked],
+    stripping: Stripping | None = None,
+    *,
+    linked: list[tuple[str, str, Path]] | None = None,
 ) -> list[Checked]:
     """Copy each photo to OUT/<channel>/<decision>/<rel>. Returns the items, with a photo whose
     bytes are no longer those decided turned into blocked. With `stripping`, allowed/ copies
     are rebuilt from the decided bytes without metadata (recorded in `stripping.made`); a
-    photo that cannot be made clean is blocked, not copied."""
+    photo that cannot be made clean is blocked, not copied. With `linked` (sort --link), a
+    copy that needs no change is a hard link to the original where OUT is on its file system
+    (rel, sha256, place of each one in allowed/ appended), a full copy elsewhere."""
     placed = []
     for item in items:
         rel = item.photo.photo.rel
@@ -78,8 +86,13 @@ def place_copies(
         why = LINK_OUT if outside_root(item.photo.photo) else None
         if why is None and stripping is not None and verdict is Verdict.ALLOWED:
             why = _place_stripped(out, item, dst, stripping)
-        elif why is None and not copy_verified(out, item.photo.photo.path, dst, item.photo.sha256):
-            why = CHANGED
+        elif why is None:
+            src, sha = item.photo.photo.path, item.photo.sha256
+            how = copy_verified(out, src, dst, sha, link=linked is not None)
+            if how is None:
+                why = CHANGED
+            elif how == LINKED and linked is not None and verdict is Verdict.ALLOWED:
+                linked.append((rel, sha, dst))
         if why is not None:
             dst.unlink(missing_ok=True)
             item = replace(item, decision=Decision(Verdict.BLOCKED, (_reason(why),)))
@@ -132,24 +145,81 @@ def _video(path: Path) -> bool:
         return False  # the copy reports why it cannot be read
 
 
-def _own_copy(dst: Path) -> bool:
-    """A file as fotopoort writes copies: regular, no link, no second name (a hard link to
-    the original would change with it)."""
+COPIED, LINKED = "copied", "linked"
+# a file system that cannot hard-link here: OUT on another one (EXDEV), or none at all
+_NO_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+def _own_copy(dst: Path, src: Path | None = None) -> str | None:
+    """How the file at `dst` is as fotopoort writes copies: a regular file with no second name
+    (COPIED), or with `src` given, a hard link to `src` (LINKED: sort --link); else None (a
+    link fotopoort did not make, or a hard link to another file, is replaced)."""
     try:
         st = dst.lstat()
     except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if st.st_nlink == 1:
+        return COPIED
+    try:
+        same = src is not None and os.path.samestat(st, src.stat())
+    except OSError:
+        return None
+    return LINKED if same else None
 
 
-def copy_verified(out: Path, src: Path, dst: Path, sha256: str) -> bool:
-    """Put a copy of `src` at `dst` when its bytes hash to `sha256`; False when they do not.
-    A copy already there with those bytes is kept."""
-    if _own_copy(dst) and sha256_file(dst) == sha256:
-        return True
+def copy_verified(
+    out: Path, src: Path, dst: Path, sha256: str, *, link: bool = False
+) -> str | None:
+    """Put a copy of `src` at `dst` when its bytes hash to `sha256`; None when they do not.
+    A copy already there with those bytes is kept. With `link`, a hard link to `src` where the
+    file system allows it (the same bytes, no second copy), else a full copy. Returns COPIED or
+    LINKED."""
+    how = _own_copy(dst, src if link else None)
+    if how is not None and sha256_file(dst) == sha256:
+        return how
     tmp_dir = out / TMP_DIR
     tmp_dir.mkdir(parents=True, exist_ok=True)
     tmp = tmp_dir / f"{secrets.token_hex(8)}.tmp"  # short: fits whatever the photo's name
+    if link:
+        linked = _link_verified(src, tmp, dst, sha256)
+        if linked is not None:
+            return LINKED if linked else None
+    return COPIED if _copy(src, tmp, dst, sha256) else None
+
+
+def _link_verified(src: Path, tmp: Path, dst: Path, sha256: str) -> bool | None:
+    """A hard link to `src` at `dst` when its bytes hash to `sha256` (False when they do not);
+    None when this file system cannot link it here (the caller copies instead). The link's
+    bytes are hashed after it is made, and again in place: they are the original's, so what
+    is published is what was decided at this moment, and changes whenever the original does
+    (verify hashes every file in allowed/ again)."""
+    try:
+        os.link(src, tmp)
+    except FileNotFoundError:
+        return False  # gone since it was analysed
+    except OSError as exc:
+        if exc.errno in _NO_LINK:
+            return None
+        raise
+    try:
+        if sha256_file(tmp) != sha256:
+            tmp.unlink()
+            return False
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        faults.checkpoint("rename", dst.name)
+        tmp.replace(dst)  # no utime: the times are the original's own, and shared
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if sha256_file(dst) != sha256:
+        dst.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _copy(src: Path, tmp: Path, dst: Path, sha256: str) -> bool:
     h = hashlib.sha256()
     try:
         with src.open("rb") as fh, tmp.open("xb") as dst_fh:

@@ -36,6 +36,15 @@ NO_ANALYSIS = Text(
 REDACTED_COPY = Text(nl="afgeschermde kopie", en="redacted copy")
 
 # sort
+SORT_LINK = Text(
+    nl="Harde links in plaats van volledige kopieën waar OUT op het bestandssysteem van de foto's "
+    "staat en een kopie niet hoeft te veranderen (niet voor kanalen die metadata verwijderen). "
+    "Een link is het origineel: wie het origineel bewerkt, bewerkt de kopie in OUT (verify "
+    "vindt dat).",
+    en="Hard links instead of full copies where OUT is on the photos' file system and a copy "
+    "needs no change (not for channels that strip metadata). A link is the original: editing "
+    "the original edits the copy in OUT (verify finds it).",
+)
 PLACED = Text(
     nl="{channel:<10} {count:>4} goedgekeurde afgeschermde kopieën in allowed/",
     en="{channel:<10} {count:>4} approved redacted copies in allowed/",
