@@ -9,10 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fotopoort.channels import Channel
-from fotopoort.consents import ChildConsent, ConsentSnapshot
-from fotopoort.decide import FaceResult, FaceStatus, PhotoAnalysis, decide
-from fotopoort.faces import Box
-from fotopoort.output import Checked
+from fotopoort.decide import decide
+from fotopoort.model import (
+    Box,
+    Checked,
+    ChildConsent,
+    ConsentSnapshot,
+    FaceResult,
+    FaceStatus,
+    PhotoAnalysis,
+)
 from fotopoort.redaction import approved_copy_holds, visible_without_consent
 from fotopoort.scan import CheckedPhoto, PhotoFile
 
