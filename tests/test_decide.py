@@ -142,6 +142,8 @@ def test_allowed_only_when_every_face_is_an_identified_child_with_consent(
 ) -> None:
     if verdict(*faces, consents=snap_from(granted), ch=ch) is Verdict.ALLOWED:
         for f in faces:
+            if f.status is FaceStatus.NOT_A_CHILD:  # a person said so: no consent applies
+                continue
             assert f.status in (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED)
             assert f.child in granted and ch in granted[f.child]
 
@@ -165,11 +167,12 @@ def test_a_person_naming_faces_never_allows_a_child_without_consent(
     if decide(analysis, snap_from(granted), ch).verdict is Verdict.ALLOWED:
         for i, f in enumerate(analysis.faces):
             child = assigned.get(i, f.child)
-            assert child in granted and ch in granted[child]
             # a face named before (the strategy draws those too) stays named
             named = FaceStatus.ASSIGNED if i in assigned else faces[i].status
             assert f.status is named
-            assert named in (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED)
+            assert named in (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED, FaceStatus.NOT_A_CHILD)
+            if named is not FaceStatus.NOT_A_CHILD:
+                assert child in granted and ch in granted[child]
 
 
 @given(
@@ -240,6 +243,37 @@ def test_a_file_that_cannot_be_read_ignores_what_people_said() -> None:
     assert out.analysis == broken and out.decision.verdict is Verdict.BLOCKED
 
 
+# --- a face a person said is not a child / not recognisable --------------------------------
+
+
+def test_a_face_said_not_a_child_no_longer_waits_and_needs_no_consent() -> None:
+    faces = (face(FaceStatus.IDENTIFIED, "1"), face(FaceStatus.UNKNOWN))
+    said = with_assignments(PhotoAnalysis(faces), [Assignment(1, None, "juf")])
+    assert said.faces[1].status is FaceStatus.NOT_A_CHILD and said.faces[1].child is None
+    decision = decide(said, SNAP, Channel.WEBSITE)
+    assert decision.verdict is Verdict.ALLOWED
+    assert [r.code for r in decision.reasons] == [ReasonCode.CONSENT, ReasonCode.NOT_A_CHILD]
+    assert decision.reasons[1].face == 1
+    # ... but it lets nothing else out: another face without consent still blocks
+    assert decide(said, SNAP, Channel.SCHOOL).verdict is Verdict.BLOCKED
+
+
+def test_an_ambiguous_face_said_not_a_child_loses_its_nearest_child() -> None:
+    faces = (face(FaceStatus.AMBIGUOUS, "2"),)
+    said = with_assignments(PhotoAnalysis(faces), [Assignment(0, None, "juf")])
+    assert said.faces[0].child is None  # no consent of child 2 is looked at, or needed
+    assert decide(said, SNAP, Channel.WEBSITE).verdict is Verdict.ALLOWED
+
+
+def test_not_a_child_never_hides_a_face_the_machine_recognises() -> None:
+    """Said of a face that was unknown; a child enrolled later is recognised in it: then the
+    child's consent applies again, whatever was said before."""
+    faces = (face(FaceStatus.IDENTIFIED, "2"),)
+    said = with_assignments(PhotoAnalysis(faces), [Assignment(0, None, "juf")])
+    assert said.faces[0].status is FaceStatus.IDENTIFIED
+    assert decide(said, SNAP, Channel.WEBSITE).verdict is Verdict.BLOCKED
+
+
 @given(
     faces=faces_strategy,
     granted=grants,
@@ -265,3 +299,23 @@ def test_an_approval_never_allows_what_the_consents_now_block_or_a_changed_conse
     if out.decision.verdict is Verdict.ALLOWED and plain is not Verdict.ALLOWED:
         assert not void and consent_fingerprint(analysis, now, ch, None) == fingerprint
     assert out.effects in ((), (VoidApproval(3),))
+
+
+@given(
+    faces=faces_strategy,
+    granted=grants,
+    ch=st.sampled_from(list(Channel)),
+    said=st.sets(st.integers(0, 4)),
+)
+def test_saying_not_a_child_never_unblocks_a_recognised_child(
+    faces: list[FaceResult], granted: dict[str, frozenset[Channel]], ch: Channel, said: set[int]
+) -> None:
+    analysis = with_assignments(
+        PhotoAnalysis(tuple(faces)), [Assignment(i, None, "juf") for i in sorted(said)]
+    )
+    recognised_without_consent = any(
+        f.status is FaceStatus.IDENTIFIED and (f.child not in granted or ch not in granted[f.child])
+        for f in faces
+    )
+    if recognised_without_consent:
+        assert decide(analysis, snap_from(granted), ch).verdict is Verdict.BLOCKED

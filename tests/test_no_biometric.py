@@ -18,6 +18,7 @@ from .conftest import Cli
 from .fakes import FakeEngine, make_photo
 from .test_cli_check import COLOURS, DAAN, STRANGER
 from .test_recheck import SEPTEMBER, demo
+from .videos import Appearance, write_video
 
 MILA = "0101105"  # website Ja
 NOAH = "0100733"  # every channel Nee
@@ -118,3 +119,39 @@ def test_with_nobody_enrolled_no_face_is_encoded(
     assert CountingEngine.encoded == 2
     statuses = [f["status"] for f in json.loads(result.stdout)["photos"][0]["faces"]]
     assert statuses == ["unknown", "identified"]
+
+
+FIXED_FACE = (20, 100, 100, 20)  # top, right, bottom, left: an 80 px face
+
+
+class FixedFaceEngine(CountingEngine):
+    """One face at the same place in every photo and video frame (a real video's codec blurs
+    the fake engine's coloured squares): whether it is encoded is all this test looks at."""
+
+    def find_faces(self, pixels: Any, upsample: int) -> list[tuple[int, int, int, int]]:
+        return [FIXED_FACE]
+
+
+def test_with_nobody_enrolled_no_face_in_a_video_is_encoded(
+    make_cli: Callable[..., Cli], shared: Path, tmp_path: Path
+) -> None:
+    cli = make_cli(FixedFaceEngine)
+    assert cli("consents", "import", demo(shared, SEPTEMBER)).exit_code == 0
+    root = tmp_path / "kamp"
+    tile = make_photo(tmp_path / "tile.png", [(STRANGER, 10)])
+    write_video(root / "walk.mp4", [Appearance(tile, 0.0, 2.0, (0, 0))], seconds=2.0, fps=5)
+    make_photo(root / "photo.png", [(STRANGER, 20)])
+    CountingEngine.encoded = 0
+    result = cli("check", root, "-c", "website", "-j", "1", "--json")
+    assert CountingEngine.encoded == 0
+    photos = {Path(p["path"]).name: p for p in json.loads(result.stdout)["photos"]}
+    assert photos["walk.mp4"]["decision"] == "review"
+    assert [f["status"] for f in photos["walk.mp4"]["faces"]] == ["unknown"]  # one track
+    assert photos["photo.png"]["decision"] == "review"
+    # the same check with a child enrolled does encode: the counter sees a video's faces
+    refs = tmp_path / "refs"
+    make_photo(refs / DAAN / "ref.png", [(COLOURS[DAAN], 20)], size=(200, 200))
+    assert cli("enroll", refs).exit_code == 0
+    CountingEngine.encoded = 0
+    assert cli("check", root / "walk.mp4", "-c", "website", "-j", "1").exit_code == 1
+    assert CountingEngine.encoded > 0  # the sampled frames' faces

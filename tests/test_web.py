@@ -247,19 +247,38 @@ def test_naming_a_child_without_consent_blocks(registered: Cli, kamp: Path) -> N
     assert audit(registered, kamp / "one.png")[-1]["decision"] == "blocked"
 
 
-def test_approving_is_review_approve_with_the_faces_said_not_a_child(
-    registered: Cli, kamp: Path
-) -> None:
+def test_approving_is_review_approve(registered: Cli, kamp: Path) -> None:
     client = logged_in(app_for(registered))
     two = sha(kamp / "two.png")
-    form = {"sha": two, "channel": "school", "dismiss": ["1", "2"], "note": "parents' evening"}
+    form = {"sha": two, "channel": "school", "note": "parents' evening"}
     assert client.post("/approve", data=form | {"csrf": csrf_of(client)}).status_code == 303
     assert "two.png" not in in_review(registered, "school")
     assert "two.png" in in_review(registered, "website")  # approved for school only
     last = audit(registered, kamp / "two.png")[-1]
     assert (last["action"], last["actor"], last["channel"]) == ("review", "juf Anna", "school")
-    assert last["note"] == "face 1, 2: not a child / not recognisable; parents' evening"
-    assert last["decision"] == "allowed"
+    assert (last["note"], last["decision"]) == ("parents' evening", "allowed")
+
+
+def test_saying_not_a_child_is_review_assign_without_a_child(registered: Cli, kamp: Path) -> None:
+    client = logged_in(app_for(registered))
+    two = sha(kamp / "two.png")
+    form = {"sha": two, "face": "2", "note": "the bus driver"}
+    assert client.post("/not-a-child", data=form | {"csrf": csrf_of(client)}).status_code == 303
+    assert reviews_table(registered) == [
+        ("assign", 1, None, None, None, "juf Anna", "the bus driver")
+    ]
+    last = audit(registered, kamp / "two.png")[-1]
+    assert (last["action"], last["actor"], last["note"]) == ("review", "juf Anna", "the bus driver")
+    assert [f["status"] for f in last["faces"]] == ["unknown", "not_a_child"]
+    assert "two.png" in in_review(registered, "website")  # face 1 still waits for a person
+    page = client.get("/").get_data(as_text=True)
+    assert "face 2: not a child / not recognisable; two.png: now review, review" in page
+    assert "face 2: not a child / not recognisable, said by a person" in page
+    # face 1 too: nothing in the photo needs a consent any more
+    form = {"sha": two, "face": "1", "csrf": csrf_of(client)}
+    assert client.post("/not-a-child", data=form).status_code == 303
+    assert "two.png" not in in_review(registered, "website") | in_review(registered, "school")
+    assert audit(registered, kamp / "two.png")[-1]["decision"] == "allowed"
 
 
 def test_nothing_is_decided_before_the_person_gives_a_name(registered: Cli, kamp: Path) -> None:

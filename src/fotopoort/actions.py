@@ -16,13 +16,14 @@ from .channels import Channel
 from .config import Policy
 from .consents import ConsentChange, diff_snapshots, read_export
 from .decide import consent_fingerprint, decide_reviewed
-from .derived import REDACTED, STRIPPED, MadeCopy, Stripping
+from .derived import REDACTED, STRIPPED, Changed, MadeCopy, Stripping
 from .enrol import EnrolReport, Progress, enrol_folder
 from .errors import ConfirmationNeeded, UsageError
 from .messages import errors as E
 from .messages import publish as publish_texts
 from .messages import render as render_text
 from .messages import render as say
+from .messages import web as texts
 from .messages.reasons import reason_text, stored_reason_text
 from .model import (
     Action,
@@ -40,6 +41,7 @@ from .publish import LINKED, TMP_DIR, clear_temp, place_copies, take_down
 from .reports.build import build_report
 from .reports.html import render, write_html
 from .reports.thumbnails import THUMBNAIL_SIDE
+from .sanitize import MetadataError
 from .scan import (
     CheckedPhoto,
     EngineFactory,
@@ -963,17 +965,21 @@ def _redecide(
 
 
 def review_assign(
-    policy: Policy, store: Store, photo: Path, face: int, child: str, by: str, note: str
+    policy: Policy, store: Store, photo: Path, face: int, child: str | None, by: str, note: str
 ) -> list[Checked]:
-    """A person says who face `face` (1-based, as in the reasons) is."""
+    """A person says who face `face` (1-based, as in the reasons) is: `child`, or (None) that it
+    is not a child / not recognisable, so that no consent applies to it. Bound to the photo's
+    content like every review: a photo whose bytes change is asked about again."""
     sha, rows = _decided(store, photo)
     snapshot = store.require_snapshot().snapshot
-    if child not in snapshot.children:
+    if child is not None and child not in snapshot.children:
         raise UsageError(f"no child {child!r} in the current consent export")
     cached = _from_cache(store, rows[0]).analysis
     if not 1 <= face <= len(cached.faces):
         raise UsageError(f"{photo}: has {len(cached.faces)} face(s); --face must be 1 to that")
     if cached.faces[face - 1].status is FaceStatus.IDENTIFIED:
+        # the machine recognised an enrolled child here: a person's word cannot make that
+        # face someone else, or nobody (that would let a child without consent out)
         raise UsageError(
             f"{photo}: face {face} is identified already; only unknown, ambiguous or small "
             "faces can be assigned (a wrong identification: report it, and `fotopoort forget` "
@@ -1010,6 +1016,50 @@ def review_approve(
     fingerprint = consent_fingerprint(analysis, snapshot, channel, group)
     store.add_approval(sha, Approval(channel, by, note, fingerprint), group)
     return _redecide(policy, store, rows, by, note)
+
+
+def review_redact(
+    policy: Policy, store: Store, photo: Path, channel: Channel, group: str | None, folder: Path
+) -> tuple[MadeCopy, DerivedCopy]:
+    """The redacted copy of a photo as `sort --redact` makes it for `channel` (the same core,
+    redaction.redact_one), at review_copy_path in `folder`, recorded like sort's: a person
+    looks at it, and may approve it with `approve_redacted`."""
+    sha, rows = _decided(store, photo)
+    rows = [r for r in rows if r.channel == channel.value and r.group == group]
+    if not rows:
+        raise UsageError(f"{photo}: not checked for {channel} yet")
+    snapshot = store.require_snapshot().snapshot
+    cached = _from_cache(store, rows[0])
+    checked = replace(cached, photo=replace(cached.photo, path=photo))  # the bytes hashed above
+    analysis, decision = _decide(store, checked, snapshot, channel, group)
+    dst = review_copy_path(folder, channel.value, sha, rows[0].rel)
+    try:
+        made = redaction.redact_one(
+            Checked(checked, decision, analysis),
+            dst,
+            max_pixels=policy.max_pixels,
+            tmp_dir=folder / TMP_DIR,
+        )
+    except Changed:
+        raise UsageError(f"{photo}: changed since it was checked: check it again") from None
+    except MetadataError as exc:
+        raise UsageError(say(texts.REDACT_FAILED, photo=photo, why=exc)) from None
+    if made is None:
+        raise UsageError(say(texts.NOT_REDACTABLE, photo=photo, channel=channel))
+    store.record_derived_copies(
+        channel.value,
+        REDACTED,
+        [CopyRecord(readable(made.rel), sha, made.copy_sha256, made.faces)],
+    )
+    copy = store.derived_copy(channel.value, REDACTED, made.copy_sha256)
+    assert copy is not None  # recorded just now
+    return made, copy
+
+
+def review_copy_path(folder: Path, channel: str, original: str, rel: str) -> Path:
+    """Where a redacted copy made in review is kept: named by its photo's sha256, never by
+    anything a request says."""
+    return folder / channel / f"{original}{Path(rel).suffix.lower()}"
 
 
 def redacted_copy(store: Store, path: Path, channel: Channel) -> DerivedCopy | None:

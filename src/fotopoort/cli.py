@@ -50,6 +50,7 @@ from .messages import cli as M
 from .messages import errors as E
 from .messages import publish as publish_texts
 from .messages import render
+from .messages import web as web_texts
 from .messages.reasons import reason_text
 from .model import ConsentSnapshot, Reason, ReasonCode, Verdict
 from .output import check_document, reasons_json, summary
@@ -1188,12 +1189,23 @@ def review_assign(
     ctx: typer.Context,
     photo: Annotated[Path, _REVIEW_PHOTO],
     face: Annotated[int, typer.Option("--face", help=_h(M.REVIEW_FACE))],
-    child: Annotated[str, typer.Option("--child", metavar="NR", help=_h(M.REVIEW_CHILD))],
     by: Annotated[str, _BY],
+    child: Annotated[
+        str | None, typer.Option("--child", metavar="NR", help=_h(M.REVIEW_CHILD))
+    ] = None,
+    not_a_child: Annotated[
+        bool,
+        typer.Option(
+            "--not-a-child",
+            help=_h(web_texts.NOT_A_CHILD_OPTION),
+        ),
+    ] = False,
     note: Annotated[str, _NOTE] = "",
 ) -> None:
     env = _env(ctx)
     policy = _policy(env)
+    if (child is None) == (not not_a_child):
+        raise UsageError(render(web_texts.CHILD_OR_NOT))
     with _store(env, policy) as store:
         items = actions.review_assign(policy, store, photo, face, child, _by(by), note)
         consents = store.require_snapshot().snapshot

@@ -99,6 +99,8 @@ def _face_reason(
         start=face.start if tracked else None,
         end=face.end if tracked else None,
     )
+    if face.status is FaceStatus.NOT_A_CHILD:
+        return replace(where, code=ReasonCode.NOT_A_CHILD)
     if face.status is FaceStatus.TOO_SMALL:
         return replace(where, code=ReasonCode.SMALL_FACE, size_px=face.size_px)
     if face.status is FaceStatus.UNKNOWN or face.child is None:
@@ -150,17 +152,25 @@ def approval_holds(
 
 
 def with_assignments(analysis: PhotoAnalysis, assignments: Sequence[Assignment]) -> PhotoAnalysis:
-    """The analysis with faces a person identified marked as assigned to that child."""
+    """The analysis with faces a person identified marked as assigned to that child, and those
+    they said are not a child as such (no child, so no consent applies to them)."""
     if not assignments:
         return analysis
     by_face = {a.face: a for a in assignments}
     faces = tuple(
-        replace(f, status=FaceStatus.ASSIGNED, child=by_face[i].child, distance=None)
-        if i in by_face
-        else f
-        for i, f in enumerate(analysis.faces)
+        _as_said(f, by_face[i].child) if i in by_face else f for i, f in enumerate(analysis.faces)
     )
     return replace(analysis, faces=faces)
+
+
+def _as_said(face: FaceResult, child: str | None) -> FaceResult:
+    if child is None:
+        if face.status is FaceStatus.IDENTIFIED:
+            # recognised since (a child enrolled later): the machine's evidence of a child
+            # outweighs an earlier "nobody", whose consent then applies again
+            return face
+        return replace(face, status=FaceStatus.NOT_A_CHILD, child=None, distance=None, note=None)
+    return replace(face, status=FaceStatus.ASSIGNED, child=child, distance=None)
 
 
 def consent_fingerprint(

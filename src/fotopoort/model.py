@@ -100,6 +100,9 @@ class Verdict(StrEnum):
 class FaceStatus(StrEnum):
     IDENTIFIED = "identified"
     ASSIGNED = "assigned"  # a person said who it is (fotopoort review assign)
+    # a person said it is no child of the school, or that nobody can be recognised by it
+    # (review assign --not-a-child); never set by the machine
+    NOT_A_CHILD = "not_a_child"
     AMBIGUOUS = "ambiguous"
     UNKNOWN = "unknown"
     TOO_SMALL = "too_small"
@@ -117,6 +120,7 @@ class ReasonCode(StrEnum):
     APPROVAL_VOID = "approval_void"  # an earlier approval no longer holds
     VIDEO_LIMIT = "video_limit"  # a video longer or larger than consents.yaml's video limits
     VIDEO_PARTIAL = "video_partial"  # ... decided on the part analysed, as consents.yaml says
+    NOT_A_CHILD = "not_a_child"  # a person said the face is not a child / not recognisable
 
 
 class Variant(StrEnum):
@@ -244,10 +248,11 @@ class Checked:
 
 @dataclass(frozen=True)
 class Assignment:
-    """A person said who face `face` (0-based) of a photo is."""
+    """A person said who face `face` (0-based) of a photo is: `child`, or None when they said
+    it is not a child / not recognisable."""
 
     face: int
-    child: str
+    child: str | None
     by: str
 
 

@@ -34,6 +34,9 @@ _FACE_CODES = frozenset(
 )
 # reasons about no face that do not stand in the way of a redacted copy
 _NOT_ABOUT_PIXELS = frozenset({ReasonCode.APPROVAL_VOID})
+# a face a person said is not a child is covered too: what is covered is decided from what
+# the machine knows (only consent keeps a face visible), never from a statement alone
+_COVERED_ANYWAY = frozenset({ReasonCode.NOT_A_CHILD})
 
 
 def targets(item: Checked) -> tuple[int, ...]:
@@ -48,7 +51,7 @@ def targets(item: Checked) -> tuple[int, ...]:
                 return ()  # unreadable, changed, ...: not a matter of faces
         elif r.code is ReasonCode.CONSENT:
             consented.add(r.face)
-        elif r.code not in _FACE_CODES:
+        elif r.code not in _FACE_CODES | _COVERED_ANYWAY:
             return ()
     # every face not shown to have consent is covered, whatever its reason
     return tuple(i for i in range(len(faces)) if i not in consented)
@@ -138,23 +141,32 @@ def place_redacted(
     made: list[MadeCopy] = []
     failed: dict[str, str] = {}
     for item in items:
-        faces = targets(item)
-        sha = item.photo.sha256
-        if not faces or sha is None or item.photo.photo.problem is not None:
-            continue
-        if outside_root(item.photo.photo):
-            continue
-        boxes = [item.analysis.faces[i].box for i in faces]
-        derive = partial(_redact, boxes=boxes, max_pixels=max_pixels)
         rel = item.photo.photo.rel
-        dst = out / channel.value / FOLDER / rel
         try:
-            copy = write_derived(tmp_dir, item.photo.photo.path, dst, sha, derive, frozenset())
+            copy = redact_one(
+                item, out / channel.value / FOLDER / rel, max_pixels=max_pixels, tmp_dir=tmp_dir
+            )
         except Changed:
             failed[rel] = "changed while it was checked"
             continue
         except MetadataError as exc:
             failed[rel] = str(exc)
             continue
-        made.append(MadeCopy(rel, sha, copy, tuple(i + 1 for i in faces)))
+        if copy is not None:
+            made.append(copy)
     return made, failed
+
+
+def redact_one(item: Checked, dst: Path, *, max_pixels: int, tmp_dir: Path) -> MadeCopy | None:
+    """The redacted copy of one decided photo at `dst`, or None when it does not qualify.
+    Raises derived.Changed or sanitize.MetadataError (nothing is written)."""
+    faces = targets(item)
+    sha = item.photo.sha256
+    if not faces or sha is None or item.photo.photo.problem is not None:
+        return None
+    if outside_root(item.photo.photo):
+        return None
+    boxes = [item.analysis.faces[i].box for i in faces]
+    derive = partial(_redact, boxes=boxes, max_pixels=max_pixels)
+    copy = write_derived(tmp_dir, item.photo.photo.path, dst, sha, derive, frozenset())
+    return MadeCopy(item.photo.photo.rel, sha, copy, tuple(i + 1 for i in faces))

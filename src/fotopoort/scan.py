@@ -204,21 +204,25 @@ def analyse_bytes(
     if not len(gallery):
         # nobody enrolled: nothing to compare a face with, so no face is encoded at all (less
         # biometric processing, and faster); every face is for a person to name
-        large = settings.detection.min_face_px
-        return PhotoAnalysis(
-            tuple(
-                FaceResult(
-                    f.box,
-                    FaceStatus.UNKNOWN if f.size_px >= large else FaceStatus.TOO_SMALL,
-                    None,
-                    None,
-                    f.size_px,
-                )
-                for f in analyze(engine, image, settings.detection, encode=False)
-            )
-        )
+        detected = analyze(engine, image, settings.detection, encode=False)
+        return PhotoAnalysis(unnamed_faces(detected, settings.detection.min_face_px))
     faces = analyze(engine, image, settings.detection)
     return PhotoAnalysis(identify_faces(faces, gallery, settings.thresholds))
+
+
+def unnamed_faces(faces: Iterable[DetectedFace], large: int) -> tuple[FaceResult, ...]:
+    """Faces found without an encoding, with nobody enrolled: each one unknown (or too small)
+    for a person to name."""
+    return tuple(
+        FaceResult(
+            f.box,
+            FaceStatus.UNKNOWN if f.size_px >= large else FaceStatus.TOO_SMALL,
+            None,
+            None,
+            f.size_px,
+        )
+        for f in faces
+    )
 
 
 def analysis_to_json(analysis: PhotoAnalysis) -> dict[str, Any]:
@@ -316,12 +320,18 @@ def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | Non
         return None, analysis_to_json(PhotoAnalysis((), "cannot be opened")), None
     settings: ScanSettings = _worker["settings"]
     gallery: Gallery = _worker["gallery"]
+    enrolled = len(gallery) > 0  # nobody enrolled: no face encoded, as for a photo
     analysis = analyse_video(
         path,
         _worker["engine"],
         settings.detection,
         settings.video,
-        lambda faces: identify_faces(faces, gallery, settings.thresholds),
+        lambda faces: (
+            identify_faces(faces, gallery, settings.thresholds)
+            if enrolled
+            else unnamed_faces(faces, settings.detection.min_face_px)
+        ),
+        encode=enrolled,
     )
     if sha256_file(path) != before:
         return None, analysis_to_json(PhotoAnalysis((), "changed while it was checked")), None

@@ -920,7 +920,10 @@ class Store:
 
     # --- human review -------------------------------------------------------------------------
 
-    def add_assignment(self, sha256: str, face: int, child: str, by: str, note: str) -> None:
+    def add_assignment(self, sha256: str, face: int, child: str | None, by: str, note: str) -> None:
+        """A person's word on face `face`: who it is, or (child None) that it is not a child /
+        not recognisable. The latest word per face holds. Older fotopoorts read a NULL child
+        as a face nobody named, which sends the photo to review: safe."""
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO reviews (photo_sha256, kind, face, child, by, note, at) "
@@ -1399,6 +1402,15 @@ class Store:
                 path=a.path or "",
                 channel=a.channel,
             )
+
+    def copy_approved_by(self, channel: str, copy_sha256: str) -> str | None:
+        """Who last approved the redacted copy with this content for `channel`, if anyone."""
+        row = self.conn.execute(
+            "SELECT by FROM copy_approvals WHERE channel = ? AND copy_sha256 = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (channel, copy_sha256),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def derived_copies(self, channel: str, kind: str) -> dict[str, frozenset[str]]:
         """original sha256 -> the copy sha256s made from it for `channel`."""

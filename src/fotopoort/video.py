@@ -245,20 +245,23 @@ def analyse_video(
     settings: VideoSettings,
     identify: Identify,
     on_frame: FrameHook | None = None,
+    *,
+    encode: bool = True,
 ) -> PhotoAnalysis:
     """Every face of every sampled frame, identified as in a photo and linked into tracks.
 
     The detector looks at a view of at most `settings.detect_side`, and a face that follows
     one from the sample before (tracks.Follower) keeps that face's encoding: detection and
     encoding are what a video costs. Every face is still identified, with the matching rule of
-    a photo, from an encoding of its own or of the same face less than a few seconds before."""
+    a photo, from an encoding of its own or of the same face less than a few seconds before.
+    Without `encode` (nobody enrolled) no face is encoded: tracks link by their boxes alone."""
     info = VideoInfo()
     detection = replace(detection, detect_side=min(detection.detect_side, settings.detect_side))
     follower = Follower(settings.follow)
     frames: list[tuple[float, list[Observation]]] = []
     try:
         for sample in sample_video(path, settings, detection.max_side, info, on_frame):
-            detected, results = _faces(engine, sample, detection, follower, identify)
+            detected, results = _faces(engine, sample, detection, follower, identify, encode)
             frames.append(
                 (
                     sample.time,
@@ -282,6 +285,7 @@ def _faces(
     detection: DetectionSettings,
     follower: Follower,
     identify: Identify,
+    encode: bool = True,
 ) -> tuple[tuple[DetectedFace, ...], tuple[FaceResult, ...]]:
     follower.begin(sample.time, sample.cut)
     looks: dict[Box, Look] = {}
@@ -290,7 +294,7 @@ def _faces(
         looks[box] = _look(sample.image.pixels, raw)
         return follower.known(box, looks[box])
 
-    detected = analyze(engine, sample.image, detection, known=known)
+    detected = analyze(engine, sample.image, detection, encode=encode, known=known)
     results = identify(detected)
     # only a face identified from its own encoding may be followed: an unknown or ambiguous
     # face is encoded in every sample, so a stranger's track has all the evidence it can get

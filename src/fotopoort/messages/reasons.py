@@ -42,6 +42,10 @@ REASONS: dict[ReasonCode, Text] = {
         nl="{where}: te klein om te herkennen ({size_px} px)",
         en="{where}: too small to identify ({size_px} px)",
     ),
+    ReasonCode.NOT_A_CHILD: Text(
+        nl="{where}: geen kind / niet herkenbaar, volgens een persoon",
+        en="{where}: not a child / not recognisable, said by a person",
+    ),
     ReasonCode.UNREADABLE: Text(nl="onleesbaar: {detail}", en="unreadable: {detail}"),
     ReasonCode.HUMAN_APPROVED: Text(nl="goedgekeurd door {by}{note}", en="approved by {by}{note}"),
     ReasonCode.APPROVAL_VOID: Text(

@@ -29,6 +29,7 @@ _UNSURE_TEXT = {
     FaceStatus.UNKNOWN: "unknown face",
     FaceStatus.AMBIGUOUS: "unsure who",
     FaceStatus.TOO_SMALL: "too small",
+    FaceStatus.NOT_A_CHILD: "not a child (said by a person)",
 }
 _VERDICT_TEXT = {Verdict.ALLOWED: "ALLOWED", Verdict.REVIEW: "REVIEW", Verdict.BLOCKED: "BLOCKED"}
 REDACTED_TEXT = "redacted, a person must confirm"

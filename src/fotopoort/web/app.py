@@ -33,8 +33,11 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from .. import actions
 from ..channels import Channel
 from ..config import Policy
+from ..derived import REDACTED
 from ..errors import FotopoortError, ImageError, UsageError
 from ..images import load_image
+from ..messages import render
+from ..messages import web as texts
 from ..model import ChildConsent, ReasonCode
 from ..scan import sha256_file
 from ..store import Store, exclusive_run
@@ -43,13 +46,19 @@ SESSION_COOKIE = "fotopoort_session"
 BY_COOKIE = "fotopoort_by"
 _SHA = re.compile(r"[0-9a-f]{64}")
 _SHOWN_SIDE = 1200  # the long side of a photo on the page
-_NAMEABLE = ("unknown", "ambiguous", "too_small", "assigned")
+_NAMEABLE = ("unknown", "ambiguous", "too_small", "assigned", "not_a_child")
 _STATUS_TEXT = {
     "identified": "recognised",
     "assigned": "named by a person",
+    "not_a_child": "not a child / not recognisable, said by a person",
     "ambiguous": "not sure who (looks like more than one child)",
     "unknown": "not identified",
     "too_small": "too small to recognise",
+}
+_BOX_COLOUR = {  # red for every face still in question
+    "identified": (0, 160, 70),
+    "assigned": (0, 160, 70),
+    "not_a_child": (110, 110, 110),
 }
 CSP = (
     "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; "
@@ -93,10 +102,19 @@ class FaceView:
 
 
 @dataclass(frozen=True)
+class RedactedView:
+    """A redacted copy asked for on the page, still the one to look at."""
+
+    sha256: str  # the copy's own
+    approved_by: str | None
+
+
+@dataclass(frozen=True)
 class ChannelView:
     channel: str
     group: str | None
     why: list[str]
+    redacted: RedactedView | None = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +130,9 @@ def child_label(child: ChildConsent) -> str:
     return f"{child.first_name or child.child} ({child.group})" if child.group else child.child
 
 
-def waiting(store: Store, channel: Channel | None) -> list[PhotoView]:
-    """The photos in review, one entry per content, most channels waiting first."""
+def waiting(store: Store, channel: Channel | None, copies: Path) -> list[PhotoView]:
+    """The photos in review, one entry per content, most channels waiting first; with the
+    redacted copies asked for on the page (kept in `copies`)."""
     snapshot = store.require_snapshot().snapshot
     by_sha: dict[str, tuple[Any, list[ChannelView], dict[str, Any] | None]] = {}
     for prev, entry in actions.review_list(store, channel):
@@ -123,7 +142,8 @@ def waiting(store: Store, channel: Channel | None) -> list[PhotoView]:
             if r["code"] != ReasonCode.CONSENT
         ]
         first, channels, latest = by_sha.setdefault(prev.sha256, (prev, [], entry))
-        channels.append(ChannelView(prev.channel, prev.group, why))
+        redacted = _redacted_view(store, copies, prev.channel, prev.sha256, prev.rel)
+        channels.append(ChannelView(prev.channel, prev.group, why, redacted))
         if entry and (latest is None or entry["id"] > latest["id"]):
             by_sha[prev.sha256] = (first, channels, entry)
     out = []
@@ -146,13 +166,36 @@ def waiting(store: Store, channel: Channel | None) -> list[PhotoView]:
     return sorted(out, key=lambda p: (-len(p.channels), p.rel))
 
 
+def _current_copy(store: Store, copies: Path, channel: str, copy_sha: str) -> Path | None:
+    """The file of a recorded redacted copy for `channel`, if its bytes are still the copy's,
+    and it is still the one to look at (the latest from its photo, under this export)."""
+    copy = store.derived_copy(channel, REDACTED, copy_sha)
+    if copy is None or not copy.latest or copy.snapshot_id != store.require_snapshot().id:
+        return None
+    path = actions.review_copy_path(copies, channel, copy.original_sha256, copy.rel)
+    return path if sha256_file(path) == copy_sha else None
+
+
+def _redacted_view(
+    store: Store, copies: Path, channel: str, original: str, rel: str
+) -> RedactedView | None:
+    made = sha256_file(actions.review_copy_path(copies, channel, original, rel))
+    if made is None or _current_copy(store, copies, channel, made) is None:
+        return None
+    return RedactedView(made, store.copy_approved_by(channel, made))
+
+
 def create_app(
     policy: Policy,
     gate: Gate,
     *,
     channel: Channel | None = None,
     wait: float = 10.0,
+    copies: Path | None = None,
 ) -> Flask:
+    """`copies`: where the redacted copies asked for on the page are kept (default: beside the
+    database, see review_copies)."""
+    copies = copies or review_copies(policy)
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)  # signs the flash messages; new every run
     app.config.update(
@@ -218,7 +261,7 @@ def create_app(
     @app.get("/")
     def index() -> str:
         with reading() as store:
-            photos = waiting(store, channel)
+            photos = waiting(store, channel, copies)
             children = sorted(
                 store.require_snapshot().snapshot.children.values(),
                 key=lambda c: (c.group.casefold(), c.first_name.casefold(), c.child),
@@ -230,6 +273,8 @@ def create_app(
             by=request.cookies.get(BY_COOKIE, ""),
             csrf=gate.csrf,
             channel=channel.value if channel else None,
+            t=render,
+            T=texts,
         )
 
     @app.get("/photo/<sha>.jpg")
@@ -253,6 +298,22 @@ def create_app(
                     abort(415)
         abort(404)  # changed or gone: nothing is shown that was not decided
 
+    @app.get("/redacted/<sha>.jpg")
+    def redacted(sha: str) -> Response:
+        """A redacted copy asked for on the page, by its own recorded sha256."""
+        if not _SHA.fullmatch(sha):
+            abort(404)
+        with reading() as store:
+            paths = [_current_copy(store, copies, ch.value, sha) for ch in policy.channels]
+        for path in paths:
+            data = _verified_bytes(path, sha) if path is not None else None
+            if data is not None:
+                try:
+                    return Response(_shown(data, [], policy.max_pixels), mimetype="image/jpeg")
+                except ImageError:
+                    abort(415)
+        abort(404)
+
     @app.post("/name")
     def name() -> BaseResponse:
         by = request.form.get("by", "").strip()
@@ -266,6 +327,8 @@ def create_app(
         return response
 
     def act(do: Callable[[Store, Path, str, str], str]) -> BaseResponse:
+        """Run `do(store, the photo's file, by, note)` for the photo the form names; show what
+        it says, or why it was refused."""
         sha = request.form.get("sha", "")
         target = url_for("index") + (f"#p-{sha[:12]}" if _SHA.fullmatch(sha) else "")
         response = redirect(target, code=303)
@@ -292,23 +355,62 @@ def create_app(
 
         return act(do)
 
+    @app.post("/not-a-child")
+    def not_a_child() -> BaseResponse:
+        def do(store: Store, path: Path, by: str, note: str) -> str:
+            face = _int(request.form.get("face", ""), "face")
+            items = actions.review_assign(policy, store, path, face, None, by, note)
+            return render(texts.NOT_A_CHILD_DONE, face=face, outcome=_outcome(items))
+
+        return act(do)
+
     @app.post("/approve")
     def approve() -> BaseResponse:
         def do(store: Store, path: Path, by: str, note: str) -> str:
             ch = policy.require_channel(request.form.get("channel", ""))
             group = request.form.get("group") or None
-            dismissed = sorted(int(n) for n in request.form.getlist("dismiss") if n.isdigit())
-            if dismissed:
-                faces = ", ".join(str(n) for n in dismissed)
-                note = "; ".join(
-                    x for x in (f"face {faces}: not a child / not recognisable", note) if x
-                )
             items = actions.review_approve(policy, store, path, ch, group, by, note)
             return f"approved for {ch.value}; " + _outcome(items)
 
         return act(do)
 
+    @app.post("/redact")
+    def redact() -> BaseResponse:
+        def do(store: Store, path: Path, _by: str, _note: str) -> str:
+            ch = policy.require_channel(request.form.get("channel", ""))
+            group = request.form.get("group") or None
+            _copies_folder(copies)
+            made, _copy = actions.review_redact(policy, store, path, ch, group, copies)
+            faces = ", ".join(str(n) for n in made.faces)
+            return render(texts.REDACT_DONE, channel=ch.value, faces=faces)
+
+        return act(do)
+
+    @app.post("/approve-redacted")
+    def approve_redacted() -> BaseResponse:
+        def do(store: Store, _path: Path, by: str, note: str) -> str:
+            ch = policy.require_channel(request.form.get("channel", ""))
+            copy_sha = request.form.get("copy", "")
+            found = _current_copy(store, copies, ch.value, copy_sha)
+            copy = store.derived_copy(ch.value, REDACTED, copy_sha)
+            if not _SHA.fullmatch(copy_sha) or found is None or copy is None:
+                raise UsageError(render(texts.NO_SUCH_COPY))
+            actions.approve_redacted(store, found, copy, ch, by, note)
+            return render(texts.REDACTED_APPROVED, channel=ch.value, sha256=copy_sha)
+
+        return act(do)
+
     return app
+
+
+def review_copies(policy: Policy) -> Path:
+    """The folder beside the database where the page keeps the redacted copies it made: they
+    are for a person to look at, and do not outlive the server (`serve` empties it)."""
+    return policy.database.parent / ".fotopoort-review"
+
+
+def _copies_folder(copies: Path) -> None:
+    copies.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _int(value: str, what: str) -> int:
@@ -352,7 +454,7 @@ def _shown(data: bytes, faces: list[dict[str, Any]], max_pixels: int) -> bytes:
     width = max(2, round(max(shown.size) / 300))
     for n, f in enumerate(faces, start=1):
         top, right, bottom, left = (round(v / image.scale) for v in f["box"])
-        colour = (0, 160, 70) if f["status"] in ("identified", "assigned") else (230, 40, 40)
+        colour = _BOX_COLOUR.get(f["status"], (230, 40, 40))
         draw.rectangle((left, top, right, bottom), outline=colour, width=width)
         size = max(14, min(48, (bottom - top) // 3))
         label_top = max(0, top - size - 4)

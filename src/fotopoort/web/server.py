@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import shutil
 import sys
 import threading
 import webbrowser
@@ -17,7 +18,7 @@ from ..channels import Channel
 from ..config import Policy
 from ..errors import UsageError
 from ..store import Store
-from .app import Gate, create_app
+from .app import Gate, create_app, review_copies
 
 LOOPBACK = "127.0.0.1"
 
@@ -50,7 +51,9 @@ def serve(
         store.close()
     logging.getLogger("waitress").setLevel(logging.ERROR)  # not "task queue depth" per photo
     gate = Gate(url_token=secrets.token_urlsafe(24))
-    app = create_app(policy, gate, channel=options.channel, wait=options.wait)
+    copies = review_copies(policy)
+    shutil.rmtree(copies, ignore_errors=True)  # left by a server that did not stop cleanly
+    app = create_app(policy, gate, channel=options.channel, wait=options.wait, copies=copies)
     try:
         server = create_server(
             app, host=options.host, port=options.port, threads=4, ident="fotopoort"
@@ -80,6 +83,7 @@ def serve(
         why = "stopped (Ctrl-C)"
     finally:
         server.close()
+        shutil.rmtree(copies, ignore_errors=True)  # approvals are recorded by the copy's sha256
     return why
 
 
