@@ -1,15 +1,15 @@
 """The command reference (docs/nl/referentie.md, docs/en/reference.md), generated from the CLI.
 
 Those files hold cog blocks (cogapp, as sqlite-utils makes its CLI reference) that call
-`commands(LANG)` and `exit_codes(LANG)`. `make docs` regenerates them; tests/test_docs_reference.py
-fails when a committed file is out of date.
+`commands(LANG)`, `exit_codes(LANG)` and `reason_codes(LANG)`. `make docs` regenerates them;
+tests/test_docs_reference.py fails when a committed file is out of date.
 
 Each block runs this script in a fresh process with FOTOPOORT_LANG=LANG: the CLI may choose its
 help texts' language when fotopoort.cli is imported, so a process that imported it in English
 could never print Dutch. The help is what `fotopoort COMMAND --help` prints, at a fixed width
 and without colours, so the output depends on the code only.
 
-    python scripts/cli_reference.py nl|en commands|exit-codes
+    python scripts/cli_reference.py nl|en commands|exit-codes|reason-codes
 """
 
 from __future__ import annotations
@@ -86,6 +86,11 @@ def exit_codes(lang: str) -> str:
     return _run(lang, "exit-codes")
 
 
+def reason_codes(lang: str) -> str:
+    """Markdown: a table of every reason code and its text(s), from fotopoort.messages.reasons."""
+    return _run(lang, "reason-codes")
+
+
 def command_tree() -> Iterator[tuple[tuple[str, ...], Any]]:
     """(path, click command) for the root and every visible command and group below it, in the
     order the CLI lists them."""
@@ -147,20 +152,54 @@ def _exit_codes_markdown(lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+REASON_HEADERS = {
+    "en": ("code", "variant", "text (placeholders in braces)"),
+    "nl": ("code", "variant", "tekst (invulplekken tussen accolades)"),
+}
+
+
+def _reason_codes_markdown(lang: str) -> str:
+    from fotopoort.lang import Lang
+    from fotopoort.messages.reasons import REASONS, VARIANTS
+    from fotopoort.model import ReasonCode
+
+    missing = [code.value for code in ReasonCode if code not in REASONS]
+    if missing:
+        raise KeyError(f"no text for ReasonCode {', '.join(missing)} in messages/reasons.py")
+    code, variant, text = REASON_HEADERS[lang]
+    out = [f"| {code} | {variant} | {text} |", "|---|---|---|"]
+
+    def cell(template: str) -> str:
+        return html.escape(template, quote=False).replace("|", "\\|")
+
+    which: Lang = "nl" if lang == "nl" else "en"
+    for rc in ReasonCode:
+        out.append(f"| `{rc.value}` | | {cell(REASONS[rc].template(which))} |")
+        for (vc, var), t in VARIANTS.items():
+            if vc is rc:
+                out.append(f"| `{rc.value}` | `{var.value}` | {cell(t.template(which))} |")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str]) -> int:
     if (
         len(argv) != 2
         or argv[0] not in EXIT_CODE_TEXTS
-        or argv[1] not in ("commands", "exit-codes")
+        or argv[1] not in ("commands", "exit-codes", "reason-codes")
     ):
-        print("usage: cli_reference.py nl|en commands|exit-codes", file=sys.stderr)
+        print("usage: cli_reference.py nl|en commands|exit-codes|reason-codes", file=sys.stderr)
         return 2
     lang, what = argv
     os.environ["FOTOPOORT_LANG"] = lang  # before fotopoort.cli is imported
     from fotopoort import lang as fotopoort_lang
 
     fotopoort_lang.set_language("nl" if lang == "nl" else "en")
-    sys.stdout.write(_commands_markdown() if what == "commands" else _exit_codes_markdown(lang))
+    if what == "commands":
+        sys.stdout.write(_commands_markdown())
+    elif what == "exit-codes":
+        sys.stdout.write(_exit_codes_markdown(lang))
+    else:
+        sys.stdout.write(_reason_codes_markdown(lang))
     return 0
 
 

@@ -18,6 +18,8 @@ import typer.main
 
 from fotopoort.cli import app
 from fotopoort.errors import ExitCode
+from fotopoort.messages.reasons import VARIANTS
+from fotopoort.model import ReasonCode
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = [ROOT / "docs" / "nl" / "referentie.md", ROOT / "docs" / "en" / "reference.md"]
@@ -89,3 +91,12 @@ def test_every_exit_code_is_in_the_reference(reference: Path) -> None:
     text = reference.read_text(encoding="utf-8")
     for code in ExitCode:
         assert f"| {code.value} | `{code.name}` |" in text
+
+
+@pytest.mark.parametrize("reference", REFERENCES, ids=lambda p: p.name)
+def test_every_reason_code_is_in_the_reference(reference: Path) -> None:
+    text = reference.read_text(encoding="utf-8")
+    for code in ReasonCode:
+        assert f"| `{code.value}` |" in text, code
+    for code, variant in VARIANTS:
+        assert f"| `{code.value}` | `{variant.value}` |" in text, (code, variant)
