@@ -8,12 +8,11 @@ themselves are made by publish.py.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_text_atomic
 from .channels import Channel
 from .errors import UsageError
 from .messages.reasons import reason_text
@@ -88,16 +87,7 @@ def _photo_entry(item: Checked, consents: ConsentSnapshot) -> dict[str, Any]:
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def check_out_dir(out: Path, sources: Sequence[Path]) -> None:

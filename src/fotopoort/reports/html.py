@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import tempfile
 from html import escape
 from pathlib import Path
 
+from ..atomic import write_text_atomic
 from ..channels import Channel
 from ..model import FaceStatus, Verdict
 from .model import FaceKind, Report, ReportFace, ReportPhoto, counts
@@ -321,13 +320,4 @@ def _decision_row(ch: Channel, photo: ReportPhoto) -> str:
 
 def write_html(path: Path, text: str) -> None:
     """Write atomically, readable by its owner only (the report shows children)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text, private=True)
