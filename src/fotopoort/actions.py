@@ -11,21 +11,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import faults, guard, redaction
-from .channels import Channel
-from .config import Policy
-from .consents import ConsentChange, diff_snapshots, read_export
-from .decide import consent_fingerprint, decide_reviewed
-from .derived import REDACTED, STRIPPED, Changed, MadeCopy, Stripping
-from .enrol import EnrolReport, Progress, enrol_folder
-from .errors import ConfirmationNeeded, UsageError
-from .messages import errors as E
-from .messages import publish as publish_texts
-from .messages import render as render_text
-from .messages import render as say
-from .messages import web as texts
-from .messages.reasons import reason_text, stored_reason_text
-from .model import (
+from fotopoort import faults, guard, redaction
+from fotopoort.channels import Channel
+from fotopoort.config import Policy
+from fotopoort.consents import ConsentChange, diff_snapshots, read_export
+from fotopoort.decide import consent_fingerprint, decide_reviewed
+from fotopoort.derived import REDACTED, STRIPPED, Changed, MadeCopy, Stripping
+from fotopoort.enrol import EnrolReport, Progress, enrol_folder
+from fotopoort.errors import ConfirmationNeeded, UsageError
+from fotopoort.messages import errors as E
+from fotopoort.messages import publish as publish_texts
+from fotopoort.messages import render as render_text
+from fotopoort.messages import render as say
+from fotopoort.messages import web as texts
+from fotopoort.messages.reasons import reason_text, stored_reason_text
+from fotopoort.model import (
     Action,
     Approval,
     Checked,
@@ -36,13 +36,13 @@ from .model import (
     ReasonCode,
     Verdict,
 )
-from .output import check_document, check_out_dir, photo_faces, stored_reason, write_json
-from .publish import LINKED, TMP_DIR, clear_temp, place_copies, take_down
-from .reports.build import build_report
-from .reports.html import render, write_html
-from .reports.thumbnails import THUMBNAIL_SIDE
-from .sanitize import MetadataError
-from .scan import (
+from fotopoort.output import check_document, check_out_dir, photo_faces, stored_reason, write_json
+from fotopoort.publish import LINKED, TMP_DIR, clear_temp, place_copies, take_down
+from fotopoort.reports.build import build_report
+from fotopoort.reports.html import render, write_html
+from fotopoort.reports.thumbnails import THUMBNAIL_SIDE
+from fotopoort.sanitize import MetadataError
+from fotopoort.scan import (
     CheckedPhoto,
     EngineFactory,
     PhotoFile,
@@ -53,7 +53,7 @@ from .scan import (
     scan,
     sha256_file,
 )
-from .store import (
+from fotopoort.store import (
     CopyApproval,
     CopyRecord,
     DecisionRecord,

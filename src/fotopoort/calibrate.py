@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .matching import THRESHOLD_KEYS, Encoding, Gallery, MatchStatus, Thresholds, identify
+from fotopoort.matching import THRESHOLD_KEYS, Encoding, Gallery, MatchStatus, Thresholds, identify
 
 CANDIDATE_FACTORS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5)
 

@@ -31,33 +31,33 @@ from typer._click.core import Command as ClickCommand
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, actions, lang
-from .calibrate import (
+from fotopoort import __version__, actions, lang
+from fotopoort.calibrate import (
     RECOMMENDED_REFERENCES,
     Calibration,
     calibrate,
     enrolment_notes,
     write_thresholds,
 )
-from .channels import CHANNEL_NAMES, Channel
-from .config import Policy, load_policy, resolve_config_path, write_template
-from .consents import ConsentChange
-from .errors import ExitCode, FotopoortError, UsageError, environment_problem
-from .faces import DlibEngine
-from .lang import Lang
-from .messages import Text as Message
-from .messages import cli as M
-from .messages import errors as E
-from .messages import publish as publish_texts
-from .messages import render
-from .messages import web as web_texts
-from .messages.reasons import reason_text
-from .model import ConsentSnapshot, Reason, ReasonCode, Verdict
-from .output import check_document, reasons_json, summary
-from .scan import EngineFactory, readable
-from .store import Store, exclusive_run
-from .text import clean, csv_cell
-from .verify import verify as verify_out
+from fotopoort.channels import CHANNEL_NAMES, Channel
+from fotopoort.config import Policy, load_policy, resolve_config_path, write_template
+from fotopoort.consents import ConsentChange
+from fotopoort.errors import ExitCode, FotopoortError, UsageError, environment_problem
+from fotopoort.faces import DlibEngine
+from fotopoort.lang import Lang
+from fotopoort.messages import Text as Message
+from fotopoort.messages import cli as M
+from fotopoort.messages import errors as E
+from fotopoort.messages import publish as publish_texts
+from fotopoort.messages import render
+from fotopoort.messages import web as web_texts
+from fotopoort.messages.reasons import reason_text
+from fotopoort.model import ConsentSnapshot, Reason, ReasonCode, Verdict
+from fotopoort.output import check_document, reasons_json, summary
+from fotopoort.scan import EngineFactory, readable
+from fotopoort.store import Store, exclusive_run
+from fotopoort.text import clean, csv_cell
+from fotopoort.verify import verify as verify_out
 
 
 def _console(stderr: bool = False) -> Console:
@@ -1260,7 +1260,11 @@ def review_serve(
         typer.Option("--idle", metavar=_h(M.META_MINUTES), min=0.1, help=_h(M.SERVE_IDLE)),
     ] = 30.0,
 ) -> None:
-    from .web.server import LOOPBACK, ServeOptions, serve  # Flask only when the page is asked for
+    from fotopoort.web.server import (  # Flask only when the page is asked for
+        LOOPBACK,
+        ServeOptions,
+        serve,
+    )
 
     env = _env(ctx)
     policy = _policy(env)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import yaml
 
-from .channels import CHANNEL_NAMES, Channel
-from .errors import ConfigError, UsageError
-from .faces import DetectionSettings, Detector
-from .matching import THRESHOLD_KEYS, Thresholds
-from .messages import errors as messages
-from .messages import render
-from .text import did_you_mean
-from .videoconfig import DEFAULT_VIDEO, VideoSettings
+from fotopoort.channels import CHANNEL_NAMES, Channel
+from fotopoort.errors import ConfigError, UsageError
+from fotopoort.faces import DetectionSettings, Detector
+from fotopoort.matching import THRESHOLD_KEYS, Thresholds
+from fotopoort.messages import errors as messages
+from fotopoort.messages import render
+from fotopoort.text import did_you_mean
+from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
 
 DEFAULT_CONFIG = "consents.yaml"
 # Defaults for keys a policy may leave out; template.yaml states the same values.

@@ -18,13 +18,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .channels import Channel
-from .errors import ExportError
-from .model import ChildConsent, ConsentSnapshot
-from .text import did_you_mean
+from fotopoort.channels import Channel
+from fotopoort.errors import ExportError
+from fotopoort.model import ChildConsent, ConsentSnapshot
+from fotopoort.text import did_you_mean
 
 if TYPE_CHECKING:  # the policy is passed in; reading consents.yaml (yaml) is config.py's
-    from .config import Policy
+    from fotopoort.config import Policy
 
 KNOWN_NO = frozenset({"nee"})
 NEVER_ANSWERED = frozenset({"niet ingevuld", "", "-"})  # no, and the school may ask again

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .channels import Channel
-from .model import (
+from fotopoort.channels import Channel
+from fotopoort.model import (
     Approval,
     Assignment,
     ChildConsent,

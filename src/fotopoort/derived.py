@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import faults
-from .sanitize import MetadataError, Published, strip_metadata
-from .scan import sha256_file
-from .video import is_video
+from fotopoort import faults
+from fotopoort.sanitize import MetadataError, Published, strip_metadata
+from fotopoort.scan import sha256_file
+from fotopoort.video import is_video
 
 STRIPPED = "stripped"  # derived_copies.kind of an allowed/ copy without metadata
 REDACTED = "redacted"  # ... of a redacted/ copy

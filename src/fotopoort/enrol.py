@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ImageError, UsageError
-from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
-from .images import LoadedImage, load_image
-from .matching import Encoding
-from .model import ConsentSnapshot
-from .scan import looks_like_photo, map_in_workers
-from .store import Store
+from fotopoort.errors import ImageError, UsageError
+from fotopoort.faces import DetectedFace, DetectionSettings, FaceEngine, analyze
+from fotopoort.images import LoadedImage, load_image
+from fotopoort.matching import Encoding
+from fotopoort.model import ConsentSnapshot
+from fotopoort.scan import looks_like_photo, map_in_workers
+from fotopoort.store import Store
 
 # References are analysed with at least one upsampling pass, so that a second, smaller face
 # in the background is noticed and the photo is refused rather than enrolling the wrong face.

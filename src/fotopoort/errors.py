@@ -6,8 +6,8 @@ import errno
 import sqlite3
 from enum import IntEnum
 
-from .messages import errors as messages
-from .messages import render
+from fotopoort.messages import errors as messages
+from fotopoort.messages import render
 
 
 class ExitCode(IntEnum):

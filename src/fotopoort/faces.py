@@ -16,10 +16,10 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
-from .images import LoadedImage, Pixels
-from .matching import Encoding
-from .model import Box
-from .yunet import MODEL_SHA256, YuNetDetector
+from fotopoort.images import LoadedImage, Pixels
+from fotopoort.matching import Encoding
+from fotopoort.model import Box
+from fotopoort.yunet import MODEL_SHA256, YuNetDetector
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .consents import ChangeKind, ConsentChange
-from .model import ConsentSnapshot
+from fotopoort.consents import ChangeKind, ConsentChange
+from fotopoort.model import ConsentSnapshot
 
 _GIVING = (ChangeKind.GIVEN, ChangeKind.BIOMETRIC_GIVEN)
 _SHOWN = 20  # children named in a message before "and N more"

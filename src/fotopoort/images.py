@@ -18,8 +18,8 @@ import numpy.typing as npt
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from .errors import ImageError
-from .model import MediaKind
+from fotopoort.errors import ImageError
+from fotopoort.model import MediaKind
 
 pillow_heif.register_heif_opener()
 

@@ -14,10 +14,10 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .channels import Channel
+from fotopoort.channels import Channel
 
 if TYPE_CHECKING:  # only for the type of Checked.photo: scan.py is I/O
-    from .scan import CheckedPhoto
+    from fotopoort.scan import CheckedPhoto
 
 
 class MediaKind(StrEnum):

@@ -12,13 +12,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_text_atomic
-from .channels import Channel
-from .errors import UsageError
-from .messages.reasons import reason_text
-from .model import Checked, ConsentSnapshot, FaceResult, FaceStatus, PhotoAnalysis, Reason, Verdict
-from .scan import readable
-from .store import StoredSnapshot
+from fotopoort.atomic import write_text_atomic
+from fotopoort.channels import Channel
+from fotopoort.errors import UsageError
+from fotopoort.messages.reasons import reason_text
+from fotopoort.model import (
+    Checked,
+    ConsentSnapshot,
+    FaceResult,
+    FaceStatus,
+    PhotoAnalysis,
+    Reason,
+    Verdict,
+)
+from fotopoort.scan import readable
+from fotopoort.store import StoredSnapshot
 
 JSON_SCHEMA_VERSION = 1
 

@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import faults
-from .channels import Channel
-from .derived import Changed, MadeCopy, Stripping, write_derived
-from .model import Checked, Decision, Reason, ReasonCode, Variant, Verdict
-from .sanitize import MetadataError
-from .scan import outside_root, sha256_file
-from .video import is_video
+from fotopoort import faults
+from fotopoort.channels import Channel
+from fotopoort.derived import Changed, MadeCopy, Stripping, write_derived
+from fotopoort.model import Checked, Decision, Reason, ReasonCode, Variant, Verdict
+from fotopoort.sanitize import MetadataError
+from fotopoort.scan import outside_root, sha256_file
+from fotopoort.video import is_video
 
 TMP_DIR = ".fotopoort-tmp"  # in OUT, so a rename into place never crosses file systems
 CHANGED = "changed while it was checked (not copied; run again)"

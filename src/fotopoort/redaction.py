@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from .channels import Channel
-from .derived import Changed, MadeCopy, NotTheDecidedCopy, write_derived
-from .messages import publish as texts
-from .messages import render
-from .model import Box, Checked, ReasonCode, Verdict
-from .sanitize import MetadataError, Published, redact
-from .scan import outside_root, sha256_file
+from fotopoort.channels import Channel
+from fotopoort.derived import Changed, MadeCopy, NotTheDecidedCopy, write_derived
+from fotopoort.messages import publish as texts
+from fotopoort.messages import render
+from fotopoort.model import Box, Checked, ReasonCode, Verdict
+from fotopoort.sanitize import MetadataError, Published, redact
+from fotopoort.scan import outside_root, sha256_file
 
 FOLDER = "redacted"
 _FACE_CODES = frozenset(

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from .errors import FotopoortError
-from .model import Box
+from fotopoort.errors import FotopoortError
+from fotopoort.model import Box
 
 JPEG_QUALITY = 92
 WEBP_QUALITY = 92

@@ -15,17 +15,17 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import faults
-from .errors import ImageError, UsageError
-from .faces import DetectedFace, DetectionSettings, FaceEngine, analyze
-from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, load_image, media_kind
-from .matching import Encoding, Gallery, MatchStatus, Thresholds, identify
-from .model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
-from .pool import run_pool
-from .reports.thumbnails import Thumbnail, from_pixels
-from .store import Store
-from .video import analyse_video, is_video
-from .videoconfig import DEFAULT_VIDEO, VideoSettings
+from fotopoort import faults
+from fotopoort.errors import ImageError, UsageError
+from fotopoort.faces import DetectedFace, DetectionSettings, FaceEngine, analyze
+from fotopoort.images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, load_image, media_kind
+from fotopoort.matching import Encoding, Gallery, MatchStatus, Thresholds, identify
+from fotopoort.model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
+from fotopoort.pool import run_pool
+from fotopoort.reports.thumbnails import Thumbnail, from_pixels
+from fotopoort.store import Store
+from fotopoort.video import analyse_video, is_video
+from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
 
 EngineFactory = Callable[[], FaceEngine]
 T = TypeVar("T")

@@ -24,11 +24,11 @@ import numpy as np
 import sqlite_utils
 from filelock import FileLock, Timeout
 
-from . import __version__
-from .channels import Channel
-from .errors import BusyError, StoreError
-from .matching import Encoding
-from .model import Action, Approval, Assignment, ChildConsent, ConsentSnapshot
+from fotopoort import __version__
+from fotopoort.channels import Channel
+from fotopoort.errors import BusyError, StoreError
+from fotopoort.matching import Encoding
+from fotopoort.model import Action, Approval, Assignment, ChildConsent, ConsentSnapshot
 
 Clock = Callable[[], datetime]
 

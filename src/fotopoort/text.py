@@ -11,8 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .messages import render
-from .messages.errors import DID_YOU_MEAN
+from fotopoort.messages import render
+from fotopoort.messages.errors import DID_YOU_MEAN
 
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")

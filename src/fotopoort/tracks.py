@@ -28,9 +28,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .matching import Encoding
-from .model import Box, FaceResult, FaceStatus
-from .videoconfig import FollowSettings, TrackSettings
+from fotopoort.matching import Encoding
+from fotopoort.model import Box, FaceResult, FaceStatus
+from fotopoort.videoconfig import FollowSettings, TrackSettings
 
 
 @dataclass(frozen=True)

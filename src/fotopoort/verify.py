@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .channels import Channel
-from .derived import STRIPPED
-from .messages import publish as texts
-from .messages import render
-from .model import Verdict
-from .scan import readable, sha256_file
-from .store import CopyApproval, Store
+from fotopoort.channels import Channel
+from fotopoort.derived import STRIPPED
+from fotopoort.messages import publish as texts
+from fotopoort.messages import render
+from fotopoort.model import Verdict
+from fotopoort.scan import readable, sha256_file
+from fotopoort.store import CopyApproval, Store
 
 
 @dataclass(frozen=True)

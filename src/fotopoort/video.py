@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from .errors import ImageError
-from .faces import DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
-from .images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
-from .matching import Encoding
-from .model import Box, FaceResult, FaceStatus, MediaKind, PhotoAnalysis
-from .text import timecode
-from .tracks import Follower, Look, Observation, build_tracks, normalised, video_faces
-from .videoconfig import VideoSettings
+from fotopoort.errors import ImageError
+from fotopoort.faces import DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
+from fotopoort.images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
+from fotopoort.matching import Encoding
+from fotopoort.model import Box, FaceResult, FaceStatus, MediaKind, PhotoAnalysis
+from fotopoort.text import timecode
+from fotopoort.tracks import Follower, Look, Observation, build_tracks, normalised, video_faces
+from fotopoort.videoconfig import VideoSettings
 
 if TYPE_CHECKING:  # PyAV loads FFmpeg (0.1 s): only a run that meets a video pays for it
     from av.container import InputContainer

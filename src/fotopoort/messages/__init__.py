@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from ..lang import Lang, current
+from fotopoort.lang import Lang, current
 
 
 @dataclass(frozen=True)

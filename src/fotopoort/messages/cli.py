@@ -4,7 +4,7 @@ channel names, JSON keys and exit codes are the same in both languages."""
 
 from __future__ import annotations
 
-from . import Text
+from fotopoort.messages import Text
 
 # --- the help page's own frame (click's words) ---------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Text
+from fotopoort.messages import Text
 
 # the prefix of every error line; {message} is the error itself
 ERROR = Text(nl="fotopoort: fout: {message}", en="fotopoort: error: {message}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Text
+from fotopoort.messages import Text
 
 # why an approved redacted copy is not placed in allowed/ by this sort
 NOT_READABLE = Text(

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..lang import Lang
-from ..model import ConsentSnapshot, Reason, ReasonCode, Variant
-from ..text import timecode
-from . import Text, render
+from fotopoort.lang import Lang
+from fotopoort.messages import Text, render
+from fotopoort.model import ConsentSnapshot, Reason, ReasonCode, Variant
+from fotopoort.text import timecode
 
 FACE = Text(nl="gezicht {n}", en="face {n}")
 TRACK = Text(nl="spoor {n}, {start}-{end}", en="track {n}, {start}-{end}")

@@ -3,7 +3,7 @@ with the CLI: a face that is not a child, a redacted copy asked for from the pag
 
 from __future__ import annotations
 
-from . import Text
+from fotopoort.messages import Text
 
 # --- a face that is not a child / not recognisable -----------------------------------------------
 

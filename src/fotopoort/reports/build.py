@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from ..channels import Channel
-from ..model import Checked, ConsentSnapshot, Decision
-from ..scan import readable
-from .model import Report, ReportPhoto, report_photo
-from .thumbnails import Thumbnail, from_bytes
+from fotopoort.channels import Channel
+from fotopoort.model import Checked, ConsentSnapshot, Decision
+from fotopoort.reports.model import Report, ReportPhoto, report_photo
+from fotopoort.reports.thumbnails import Thumbnail, from_bytes
+from fotopoort.scan import readable
 
 
 def build_report(

@@ -18,10 +18,10 @@ import hashlib
 from html import escape
 from pathlib import Path
 
-from ..atomic import write_text_atomic
-from ..channels import Channel
-from ..model import FaceStatus, Verdict
-from .model import FaceKind, Report, ReportFace, ReportPhoto, counts
+from fotopoort.atomic import write_text_atomic
+from fotopoort.channels import Channel
+from fotopoort.model import FaceStatus, Verdict
+from fotopoort.reports.model import FaceKind, Report, ReportFace, ReportPhoto, counts
 
 _KIND_TEXT = {FaceKind.CONSENT: "consent", FaceKind.NO_CONSENT: "NO consent"}
 _UNSURE_TEXT = {

@@ -6,10 +6,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..channels import Channel
-from ..messages.reasons import reason_text
-from ..model import Box, ConsentSnapshot, Decision, FaceStatus, PhotoAnalysis, ReasonCode, Verdict
-from .thumbnails import Thumbnail
+from fotopoort.channels import Channel
+from fotopoort.messages.reasons import reason_text
+from fotopoort.model import (
+    Box,
+    ConsentSnapshot,
+    Decision,
+    FaceStatus,
+    PhotoAnalysis,
+    ReasonCode,
+    Verdict,
+)
+from fotopoort.reports.thumbnails import Thumbnail
 
 
 class FaceKind(StrEnum):

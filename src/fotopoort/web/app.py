@@ -30,17 +30,17 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from PIL import Image, ImageDraw
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from .. import actions
-from ..channels import Channel
-from ..config import Policy
-from ..derived import REDACTED
-from ..errors import FotopoortError, ImageError, UsageError
-from ..images import load_image
-from ..messages import render
-from ..messages import web as texts
-from ..model import ChildConsent, ReasonCode
-from ..scan import sha256_file
-from ..store import Store, exclusive_run
+from fotopoort import actions
+from fotopoort.channels import Channel
+from fotopoort.config import Policy
+from fotopoort.derived import REDACTED
+from fotopoort.errors import FotopoortError, ImageError, UsageError
+from fotopoort.images import load_image
+from fotopoort.messages import render
+from fotopoort.messages import web as texts
+from fotopoort.model import ChildConsent, ReasonCode
+from fotopoort.scan import sha256_file
+from fotopoort.store import Store, exclusive_run
 
 SESSION_COOKIE = "fotopoort_session"
 BY_COOKIE = "fotopoort_by"

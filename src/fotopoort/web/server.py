@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from waitress.server import create_server
 
-from ..channels import Channel
-from ..config import Policy
-from ..errors import UsageError
-from ..store import Store
-from .app import Gate, create_app, review_copies
+from fotopoort.channels import Channel
+from fotopoort.config import Policy
+from fotopoort.errors import UsageError
+from fotopoort.store import Store
+from fotopoort.web.app import Gate, create_app, review_copies
 
 LOOPBACK = "127.0.0.1"
 
