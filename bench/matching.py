@@ -1,6 +1,6 @@
 """Matching accuracy benchmark: how often does the product name the wrong person?
 
-Runs the product's own code (fotopoort.images.load_image, fotopoort.faces.analyze with
+Runs the product's own code (fotopoort.media.photos.load_image, fotopoort.engines.faces.analyze with
 DlibEngine, fotopoort.matching.identify) on the labelled test faces in ../shared/faces and
 measures, for a grid of thresholds:
 
@@ -44,9 +44,8 @@ from fotopoort.config import (
     DEFAULT_THRESHOLDS,
     load_policy,
 )
+from fotopoort.engines.faces import DetectedFace, DetectionSettings, DlibEngine, analyze
 from fotopoort.errors import ImageError
-from fotopoort.faces import DetectedFace, DetectionSettings, DlibEngine, analyze
-from fotopoort.images import LoadedImage, load_image
 from fotopoort.matching import (
     Encoding,
     Gallery,
@@ -55,6 +54,7 @@ from fotopoort.matching import (
     Thresholds,
     identify_distances,
 )
+from fotopoort.media.photos import LoadedImage, load_image
 
 MAX_PIXELS = DEFAULT_MAX_PIXELS
 # The product's detection, except that every face is encoded: the product sends faces smaller

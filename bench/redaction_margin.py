@@ -14,7 +14,7 @@ landmarks (face_recognition, "large" model) and estimates the head from them:
   against the face); TOP_FACTOR adds hair volume on top of that.
 
 Each extent beyond the box is a fraction of the box's height (top, bottom) or width (sides). The
-script prints percentiles and the share of faces the margin in fotopoort.sanitize covers.
+script prints percentiles and the share of faces the margin in fotopoort.publish.sanitize covers.
 
 Run: .venv/bin/python bench/redaction_margin.py --faces ../shared/faces
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from fotopoort.sanitize import DEFAULT_MARGIN
+from fotopoort.publish.sanitize import DEFAULT_MARGIN
 
 TOP_FACTOR = 1.2  # vertex above the nasion, x nasion-chin (children ~1.05, plus hair)
 SIDE_FACTOR = 1.3  # head breadth with ears and hair, x the jaw landmarks' width
@@ -39,7 +39,7 @@ MAX_SIDE = 1600
 def measure(path: Path, detector: str) -> list[tuple[float, float, float, float]]:
     import face_recognition
 
-    from fotopoort.faces import DlibEngine
+    from fotopoort.engines.faces import DlibEngine
 
     im = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
     im.thumbnail((MAX_SIDE, MAX_SIDE))

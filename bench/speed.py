@@ -34,8 +34,8 @@ from pathlib import Path
 from PIL import Image
 
 from fotopoort.config import load_policy
-from fotopoort.faces import DetectionSettings, DlibEngine, analyze
-from fotopoort.images import load_image
+from fotopoort.engines.faces import DetectionSettings, DlibEngine, analyze
+from fotopoort.media.photos import load_image
 
 VENV_BIN = Path(sys.executable).parent
 CAMERA = (4000, 3000)

@@ -3,7 +3,7 @@
 Builds 1080p test videos from ../shared/faces/lfw (tests/videos.py): faces moving across a
 background, entering and leaving, one of them on screen for only one second, some of people
 who are enrolled ("pupils", two reference photos each, not used in the videos) and some of
-strangers. Runs the product's own analysis (fotopoort.video.analyse_video with DlibEngine and the
+strangers. Runs the product's own analysis (media.video.analyse_video with DlibEngine and the
 default consents.yaml settings) and reports:
 
 - missed tracks: a face on screen for at least one second that no track covers (a track
@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.videos import Appearance, write_video
 
 from fotopoort.config import DEFAULT_DETECTION, DEFAULT_MAX_PIXELS, DEFAULT_THRESHOLDS
-from fotopoort.faces import DlibEngine, analyze
-from fotopoort.images import load_image
+from fotopoort.engines.faces import DlibEngine, analyze
 from fotopoort.matching import Encoding, Gallery
+from fotopoort.media.photos import load_image
+from fotopoort.media.video import analyse_video
 from fotopoort.model import FaceResult, FaceStatus
 from fotopoort.scan import identify_faces
-from fotopoort.video import analyse_video
 from fotopoort.videoconfig import VideoSettings
 
 SIZE = (1920, 1080)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 from fotopoort import lang
 from fotopoort.cli import Env, app
 from fotopoort.config import template_text
-from fotopoort.faces import DlibEngine
+from fotopoort.engines.faces import DlibEngine
 from fotopoort.scan import EngineFactory
 
 from .fakes import FakeEngine

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from fotopoort.images import Pixels
 from fotopoort.matching import Encoding
+from fotopoort.media.photos import Pixels
 
 RawBox = tuple[int, int, int, int]
 Colour = tuple[int, int, int]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from fotopoort.config import load_policy, template_text
-from fotopoort.faces import DlibEngine
+from fotopoort.engines.faces import DlibEngine
 from fotopoort.web.server import ServeOptions, serve
 
 from .conftest import Cli

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 from fotopoort.config import load_policy, template_text
-from fotopoort.faces import DetectedFace, DetectionSettings, DlibEngine, FaceEngine, analyze
-from fotopoort.images import load_image
+from fotopoort.engines.faces import DetectedFace, DetectionSettings, DlibEngine, FaceEngine, analyze
 from fotopoort.matching import Encoding
+from fotopoort.media.photos import load_image
 from fotopoort.model import Box
 
 from .conftest import FACES

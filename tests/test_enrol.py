@@ -22,8 +22,8 @@ from PIL import Image
 from typer.testing import Result
 
 from fotopoort.config import template_text
-from fotopoort.faces import DlibEngine
-from fotopoort.images import Pixels
+from fotopoort.engines.faces import DlibEngine
+from fotopoort.media.photos import Pixels
 
 from .conftest import Cli
 from .fakes import Colour, FakeEngine, RawBox, encoding_of, make_photo

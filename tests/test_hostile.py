@@ -226,7 +226,7 @@ def test_a_full_disk_during_sort_is_one_line_and_nothing_is_forgotten(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     (root / "new.png").write_bytes((root / "empty.png").read_bytes() + b"\0")
-    monkeypatch.setattr("fotopoort.publish.os.fsync", full)
+    monkeypatch.setattr("fotopoort.publish.copies.os.fsync", full)
     result = school("sort", root, "--out", out, "-c", "website")
     assert result.exit_code == 2, result.output
     # progress lines (plain, stderr is no terminal) may come first; the error is one line

@@ -1,4 +1,4 @@
-"""fotopoort.images.load_image: orientation, whole files only, size limits, formats, draft mode."""
+"""media.photos.load_image: orientation, whole files only, size limits, formats, draft mode."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import numpy.typing as npt
 import pytest
 from PIL import Image, ImageFile, JpegImagePlugin
 
+from fotopoort.engines.faces import DlibEngine
 from fotopoort.errors import ImageError
-from fotopoort.faces import DlibEngine
-from fotopoort.images import LoadedImage, load_image
+from fotopoort.media.photos import LoadedImage, load_image
 
 MAX_PIXELS = 80_000_000  # the template policy's images.max_pixels
 Colour = tuple[int, int, int]
@@ -192,8 +192,8 @@ import face_recognition
 from PIL import Image, ImageFile
 assert ImageFile.LOAD_TRUNCATED_IMAGES, "face_recognition no longer sets the flag"
 from fotopoort.errors import ImageError
-from fotopoort.faces import DlibEngine
-from fotopoort.images import load_image
+from fotopoort.engines.faces import DlibEngine
+from fotopoort.media.photos import load_image
 buf = io.BytesIO()
 Image.effect_noise((320, 240), 64).convert("RGB").save(buf, "JPEG")
 whole, half = buf.getvalue(), buf.getvalue()[: len(buf.getvalue()) // 2]

@@ -19,7 +19,7 @@ from fotopoort.model import (
     ReasonCode,
     Variant,
 )
-from fotopoort.output import stored_reason
+from fotopoort.reports.json import stored_reason
 
 DAAN = ChildConsent("0100231", "Daan", "Bevers", frozenset({Channel.SCHOOL}), biometric=True)
 SNAP = ConsentSnapshot("0" * 64, "export.csv", None, {DAAN.child: DAAN})

@@ -19,7 +19,7 @@ from fotopoort.model import (
     FaceStatus,
     PhotoAnalysis,
 )
-from fotopoort.redaction import approved_copy_holds, visible_without_consent
+from fotopoort.publish.redaction import approved_copy_holds, visible_without_consent
 from fotopoort.scan import CheckedPhoto, PhotoFile
 
 WEBSITE = Channel("website")

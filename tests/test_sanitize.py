@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, IptcImagePlugin, JpegImagePlugin
 
 from fotopoort.model import Box
-from fotopoort.sanitize import (
+from fotopoort.publish.sanitize import (
     DEFAULT_MARGIN,
     FILL,
     JPEG_QUALITY,

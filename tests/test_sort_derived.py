@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, IptcImagePlugin
 
 from fotopoort.config import template_text
-from fotopoort.sanitize import check_clean
+from fotopoort.publish.sanitize import check_clean
 
 from .conftest import Cli
 from .fakes import make_photo

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from fotopoort.model import Box
-from fotopoort.sanitize import DEFAULT_MARGIN, FILL, enlarge
+from fotopoort.publish.sanitize import DEFAULT_MARGIN, FILL, enlarge
 
 from .conftest import Cli
 from .fakes import make_photo

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from fotopoort.config import template_text
-from fotopoort.faces import DlibEngine
+from fotopoort.engines.faces import DlibEngine
 
 from .conftest import DEMO, FACES, Cli
 from .videos import Appearance, write_video

@@ -11,12 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fotopoort import faults, guard, redaction
+from fotopoort import faults, guard
 from fotopoort.channels import Channel
 from fotopoort.config import Policy
 from fotopoort.consents import ConsentChange, diff_snapshots, read_export
 from fotopoort.decide import consent_fingerprint, decide_reviewed
-from fotopoort.derived import REDACTED, STRIPPED, Changed, MadeCopy, Stripping
 from fotopoort.enrol import EnrolReport, Progress, enrol_folder
 from fotopoort.errors import ConfirmationNeeded, UsageError
 from fotopoort.messages import errors as E
@@ -36,12 +35,20 @@ from fotopoort.model import (
     ReasonCode,
     Verdict,
 )
-from fotopoort.output import check_document, check_out_dir, photo_faces, stored_reason, write_json
-from fotopoort.publish import LINKED, TMP_DIR, clear_temp, place_copies, take_down
+from fotopoort.publish import redaction
+from fotopoort.publish.copies import LINKED, TMP_DIR, clear_temp, place_copies, take_down
+from fotopoort.publish.derived import REDACTED, STRIPPED, Changed, MadeCopy, Stripping
+from fotopoort.publish.sanitize import MetadataError
 from fotopoort.reports.build import build_report
 from fotopoort.reports.html import render, write_html
+from fotopoort.reports.json import (
+    check_document,
+    check_out_dir,
+    photo_faces,
+    stored_reason,
+    write_json,
+)
 from fotopoort.reports.thumbnails import THUMBNAIL_SIDE
-from fotopoort.sanitize import MetadataError
 from fotopoort.scan import (
     CheckedPhoto,
     EngineFactory,

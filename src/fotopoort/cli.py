@@ -1,4 +1,4 @@
-"""The command line: parse, call one function in actions.py, render. The only UI module."""
+"""The command line: parse, call one command function, render. The only UI module."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ from fotopoort.calibrate import (
 from fotopoort.channels import CHANNEL_NAMES, Channel
 from fotopoort.config import Policy, load_policy, resolve_config_path, write_template
 from fotopoort.consents import ConsentChange
+from fotopoort.engines.faces import DlibEngine
 from fotopoort.errors import ExitCode, FotopoortError, UsageError, environment_problem
-from fotopoort.faces import DlibEngine
 from fotopoort.lang import Lang
 from fotopoort.messages import Text as Message
 from fotopoort.messages import cli as M
@@ -53,7 +53,7 @@ from fotopoort.messages import render
 from fotopoort.messages import web as web_texts
 from fotopoort.messages.reasons import reason_text
 from fotopoort.model import ConsentSnapshot, Reason, ReasonCode, Verdict
-from fotopoort.output import check_document, reasons_json, summary
+from fotopoort.reports.json import check_document, reasons_json, summary
 from fotopoort.scan import EngineFactory, readable
 from fotopoort.store import Store, exclusive_run
 from fotopoort.text import clean, csv_cell

@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from fotopoort.channels import CHANNEL_NAMES, Channel
+from fotopoort.engines.faces import DetectionSettings, Detector
 from fotopoort.errors import ConfigError, UsageError
-from fotopoort.faces import DetectionSettings, Detector
 from fotopoort.matching import THRESHOLD_KEYS, Thresholds
 from fotopoort.messages import errors as messages
 from fotopoort.messages import render

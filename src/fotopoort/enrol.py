@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fotopoort.engines.faces import DetectedFace, DetectionSettings, FaceEngine, analyze
 from fotopoort.errors import ImageError, UsageError
-from fotopoort.faces import DetectedFace, DetectionSettings, FaceEngine, analyze
-from fotopoort.images import LoadedImage, load_image
 from fotopoort.matching import Encoding
+from fotopoort.media.photos import LoadedImage, load_image
 from fotopoort.model import ConsentSnapshot
 from fotopoort.scan import looks_like_photo, map_in_workers
 from fotopoort.store import Store

@@ -16,15 +16,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fotopoort import faults
+from fotopoort.engines.faces import DetectedFace, DetectionSettings, FaceEngine, analyze
 from fotopoort.errors import ImageError, UsageError
-from fotopoort.faces import DetectedFace, DetectionSettings, FaceEngine, analyze
-from fotopoort.images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, load_image, media_kind
 from fotopoort.matching import Encoding, Gallery, MatchStatus, Thresholds, identify
+from fotopoort.media.photos import (
+    PHOTO_SUFFIXES,
+    VIDEO_SUFFIXES,
+    LoadedImage,
+    load_image,
+    media_kind,
+)
+from fotopoort.media.video import analyse_video, is_video
 from fotopoort.model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from fotopoort.pool import run_pool
 from fotopoort.reports.thumbnails import Thumbnail, from_pixels
 from fotopoort.store import Store
-from fotopoort.video import analyse_video, is_video
 from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
 
 EngineFactory = Callable[[], FaceEngine]

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fotopoort.channels import Channel
-from fotopoort.derived import STRIPPED
 from fotopoort.messages import publish as texts
 from fotopoort.messages import render
 from fotopoort.model import Verdict
+from fotopoort.publish.derived import STRIPPED
 from fotopoort.scan import readable, sha256_file
 from fotopoort.store import CopyApproval, Store
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from fotopoort.errors import ImageError
-from fotopoort.images import Pixels, load_image
+from fotopoort.media.photos import Pixels, load_image
 
 THUMBNAIL_SIDE = 320  # long side in pixels: sharp enough on a phone, a few KB
 THUMBNAIL_QUALITY = 60

@@ -33,12 +33,12 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from fotopoort import actions
 from fotopoort.channels import Channel
 from fotopoort.config import Policy
-from fotopoort.derived import REDACTED
 from fotopoort.errors import FotopoortError, ImageError, UsageError
-from fotopoort.images import load_image
+from fotopoort.media.photos import load_image
 from fotopoort.messages import render
 from fotopoort.messages import web as texts
 from fotopoort.model import ChildConsent, ReasonCode
+from fotopoort.publish.derived import REDACTED
 from fotopoort.scan import sha256_file
 from fotopoort.store import Store, exclusive_run
 

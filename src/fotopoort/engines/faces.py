@@ -16,10 +16,10 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
-from fotopoort.images import LoadedImage, Pixels
+from fotopoort.engines.yunet import MODEL_SHA256, YuNetDetector
 from fotopoort.matching import Encoding
+from fotopoort.media.photos import LoadedImage, Pixels
 from fotopoort.model import Box
-from fotopoort.yunet import MODEL_SHA256, YuNetDetector
 
 
 @dataclass(frozen=True)

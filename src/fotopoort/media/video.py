@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from fotopoort.engines.faces import DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
 from fotopoort.errors import ImageError
-from fotopoort.faces import DetectedFace, DetectionSettings, FaceEngine, RawBox, analyze
-from fotopoort.images import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
 from fotopoort.matching import Encoding
+from fotopoort.media.photos import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
 from fotopoort.model import Box, FaceResult, FaceStatus, MediaKind, PhotoAnalysis
 from fotopoort.text import timecode
 from fotopoort.tracks import Follower, Look, Observation, build_tracks, normalised, video_faces

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from fotopoort import faults
 from fotopoort.channels import Channel
-from fotopoort.derived import Changed, MadeCopy, Stripping, write_derived
+from fotopoort.media.video import is_video
 from fotopoort.model import Checked, Decision, Reason, ReasonCode, Variant, Verdict
-from fotopoort.sanitize import MetadataError
+from fotopoort.publish.derived import Changed, MadeCopy, Stripping, write_derived
+from fotopoort.publish.sanitize import MetadataError
 from fotopoort.scan import outside_root, sha256_file
-from fotopoort.video import is_video
 
 TMP_DIR = ".fotopoort-tmp"  # in OUT, so a rename into place never crosses file systems
 CHANGED = "changed while it was checked (not copied; run again)"

@@ -16,11 +16,11 @@ from functools import partial
 from pathlib import Path
 
 from fotopoort.channels import Channel
-from fotopoort.derived import Changed, MadeCopy, NotTheDecidedCopy, write_derived
 from fotopoort.messages import publish as texts
 from fotopoort.messages import render
 from fotopoort.model import Box, Checked, ReasonCode, Verdict
-from fotopoort.sanitize import MetadataError, Published, redact
+from fotopoort.publish.derived import Changed, MadeCopy, NotTheDecidedCopy, write_derived
+from fotopoort.publish.sanitize import MetadataError, Published, redact
 from fotopoort.scan import outside_root, sha256_file
 
 FOLDER = "redacted"
