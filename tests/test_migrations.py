@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fotopoort import store
-from fotopoort.store import SCHEMA_VERSION, Store
+from fotopoort.store import SCHEMA_VERSION, Store, schema
 
 from .conftest import Cli
 from .fakes import make_photo
@@ -143,7 +142,7 @@ def test_a_failing_upgrade_step_leaves_the_database_as_it_was(
 ) -> None:
     db = school.workdir / "fotopoort.db"
     monkeypatch.setitem(
-        store._MIGRATIONS, SCHEMA_VERSION, ("DROP TABLE files", "SELECT no_such_function()")
+        schema._MIGRATIONS, SCHEMA_VERSION, ("DROP TABLE files", "SELECT no_such_function()")
     )
     result = school("enrolled")
     assert result.exit_code == 2, result.output

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from fotopoort import store as store_module
 from fotopoort.actions import months_before
 from fotopoort.config import template_text
+from fotopoort.store import base as store_base
 
 from .conftest import Cli
 from .fakes import make_photo
@@ -41,7 +41,7 @@ class Clock:
             def now(cls, tz: Any = None) -> Frozen:
                 return clock.moment  # type: ignore[return-value]
 
-        monkeypatch.setattr(store_module, "datetime", Frozen)
+        monkeypatch.setattr(store_base, "datetime", Frozen)
 
 
 @pytest.fixture
