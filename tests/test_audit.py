@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from fotopoort import __version__, actions
+from fotopoort import __version__, commands
 from fotopoort.channels import Channel
 from fotopoort.config import DEFAULT_THRESHOLDS, load_policy
 from fotopoort.store import Store
@@ -298,15 +298,15 @@ def on(day: str) -> datetime:
 
 @pytest.fixture
 def history(registered: Cli, tmp_path: Path) -> History:
-    """Decisions made on known days, through the actions API with a fixed clock."""
+    """Decisions made on known days, through the commands API with a fixed clock."""
     policy = load_policy(registered.config)
     september = make_photo(tmp_path / "kamp" / "september.png", [(STRANGER, 10)])
     december = make_photo(tmp_path / "kamp" / "december.png", [(STRANGER, 100)])
     with closing(Store(policy.database, clock=partial(on, "2026-09-15"))) as store:
-        actions.check(policy, store, [september], [Channel.WEBSITE], FakeEngine)
+        commands.check(policy, store, [september], [Channel.WEBSITE], FakeEngine)
     with closing(Store(policy.database, clock=partial(on, "2026-12-05"))) as store:
-        actions.check(policy, store, [december], [Channel.WEBSITE], FakeEngine)
-        actions.review_assign(policy, store, december, 1, LIAM, "meester Bas", "")
+        commands.check(policy, store, [december], [Channel.WEBSITE], FakeEngine)
+        commands.review_assign(policy, store, december, 1, LIAM, "meester Bas", "")
     return History(registered, september, december)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from typer.testing import Result
 
-from fotopoort import actions
+from fotopoort import commands
 from fotopoort.channels import Channel
 from fotopoort.config import load_policy, template_text
 from fotopoort.store import Store
@@ -339,7 +339,7 @@ def test_an_import_that_fails_halfway_is_rolled_back(
     monkeypatch.setattr(Store, "_delete_child_data", disk_full)
     policy = load_policy(imported.config)
     with store_of(imported) as store, pytest.raises(sqlite3.OperationalError):
-        actions.import_consents(policy, store, withdrawn)
+        commands.import_consents(policy, store, withdrawn)
     with store_of(imported) as store:
         assert store.snapshots()[-1][:2] == (1, demo_sha())
         counts = [

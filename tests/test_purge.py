@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from fotopoort.actions import months_before
+from fotopoort.commands import months_before
 from fotopoort.config import template_text
 from fotopoort.store import base as store_base
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from fotopoort import actions
+from fotopoort import commands
 from fotopoort.channels import Channel
 from fotopoort.config import Policy, load_policy, template_text
 from fotopoort.errors import UsageError
@@ -508,28 +508,28 @@ class School:
                 path = self.root / f"export{self.imports}.csv"
                 write_export(path, self.blank.header, rows)
                 # any history of exports, including ones a person confirms
-                actions.import_consents(self.policy, self.store, path, older_ok=True, yes=True)
+                commands.import_consents(self.policy, self.store, path, older_ok=True, yes=True)
             case Enroll():
-                actions.enroll(self.policy, self.store, self.blank.refs, FakeEngine)
+                commands.enroll(self.policy, self.store, self.blank.refs, FakeEngine)
             case Shoot(photo, faces):
                 draw(self.path(photo), faces)
                 self.contents[str(self.sha(photo))] = faces
             case Delete(photo):
                 self.path(photo).unlink(missing_ok=True)
             case Check(channel):
-                run = actions.check(
+                run = commands.check(
                     self.policy, self.store, [self.photos], [channel], FakeEngine, jobs=1
                 )
                 for item in run.results[channel]:
                     self._assert_safe(channel, item, ground_truth=True)
             case Recheck(channel):
-                for r in actions.recheck(self.policy, self.store, FakeEngine, channel).items:
+                for r in commands.recheck(self.policy, self.store, FakeEngine, channel).items:
                     self._assert_safe(Channel(r.previous.channel), r.item)
             case Assign(photo, face, kid):
                 self._review(
                     photo,
                     None,
-                    lambda p: actions.review_assign(
+                    lambda p: commands.review_assign(
                         self.policy, self.store, p, face, kid, "tester", ""
                     ),
                 )
@@ -537,7 +537,7 @@ class School:
                 self._review(
                     photo,
                     channel,
-                    lambda p: actions.review_approve(
+                    lambda p: commands.review_approve(
                         self.policy, self.store, p, channel, None, "tester", ""
                     ),
                 )

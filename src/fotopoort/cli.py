@@ -31,7 +31,7 @@ from typer._click.core import Command as ClickCommand
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
-from fotopoort import __version__, actions, lang
+from fotopoort import __version__, commands, lang
 from fotopoort.calibrate import (
     RECOMMENDED_REFERENCES,
     Calibration,
@@ -40,6 +40,7 @@ from fotopoort.calibrate import (
     write_thresholds,
 )
 from fotopoort.channels import CHANNEL_NAMES, Channel
+from fotopoort.commands.verify import verify as verify_out
 from fotopoort.config import Policy, load_policy, resolve_config_path, write_template
 from fotopoort.consents import ConsentChange
 from fotopoort.engines.faces import DlibEngine
@@ -57,7 +58,6 @@ from fotopoort.reports.json import check_document, reasons_json, summary
 from fotopoort.scan import EngineFactory, readable
 from fotopoort.store import Store, exclusive_run
 from fotopoort.text import clean, csv_cell
-from fotopoort.verify import verify as verify_out
 
 
 def _console(stderr: bool = False) -> Console:
@@ -445,7 +445,7 @@ def consents_import(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        result = actions.import_consents(
+        result = commands.import_consents(
             policy, store, export, older_ok=older_ok, yes=yes, by=_by(by)
         )
     notes = result.snapshot.notes
@@ -602,7 +602,7 @@ def consents_diff(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
-        a, b, changes = actions.consents_diff(policy, store, old, new)
+        a, b, changes = commands.consents_diff(policy, store, old, new)
     if as_json:
         doc = {
             "old": {"snapshot": a.id, "sha256": a.snapshot.sha256, "source": a.snapshot.source},
@@ -666,7 +666,7 @@ def enroll(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store, _progress(env, "enrolling") as progress:
-        report = actions.enroll(
+        report = commands.enroll(
             policy,
             store,
             refdir,
@@ -780,7 +780,7 @@ def forget(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        result = actions.forget(store, child, _by(by))
+        result = commands.forget(store, child, _by(by))
     env.out.print(_t(M.FORGOT, child=child, deleted=result.deleted), markup=False)
     if result.photos_left:
         env.out.print(_t(M.PHOTOS_LEFT, n=len(result.photos_left)), markup=False)
@@ -822,7 +822,7 @@ def check(
     policy = _policy(env, matching=True)
     ch = policy.require_channel(channel)
     with _store(env, policy) as store, _progress(env, "checking") as progress:
-        run = actions.check(
+        run = commands.check(
             policy,
             store,
             paths,
@@ -907,7 +907,7 @@ def sort_cmd(
     policy = _policy(env, matching=True)
     channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
     with _store(env, policy) as store, _progress(env, "sorting") as progress:
-        run = actions.sort(
+        run = commands.sort(
             policy,
             store,
             path,
@@ -929,7 +929,7 @@ def sort_cmd(
     for ch, n in run.approved_copies.items():
         env.out.print(_t(publish_texts.PLACED, channel=ch.value, count=n), markup=False)
     env.out.print(_t(M.COPIES_IN, out=out), markup=False)
-    env.out.print(_t(M.REPORT_AT, path=out / actions.REPORT_HTML), markup=False)
+    env.out.print(_t(M.REPORT_AT, path=out / commands.REPORT_HTML), markup=False)
     blocked = any(
         item.decision.verdict is Verdict.BLOCKED for items in run.results.values() for item in items
     )
@@ -953,7 +953,7 @@ def report_cmd(
     policy = _policy(env)
     channels = [policy.require_channel(c) for c in channel] if channel else list(policy.channels)
     with _store(env, policy) as store, _progress(env, "checking") as progress:
-        run = actions.report(
+        run = commands.report(
             policy,
             store,
             paths,
@@ -995,7 +995,7 @@ def recheck(
     actor = _by(by) if done or all_gone else ""
     with _store(env, policy) as store, _progress(env, "rechecking") as progress:
         if done or all_gone:
-            photos_down, copies_down = actions.taken_down(store, done or [], all_gone, actor)
+            photos_down, copies_down = commands.taken_down(store, done or [], all_gone, actor)
             for p in photos_down:
                 env.err.print(
                     _t(M.TAKEN_DOWN, path=p.display, channel=p.channel),
@@ -1009,7 +1009,7 @@ def recheck(
                     markup=False,
                     soft_wrap=True,
                 )
-        run = actions.recheck(
+        run = commands.recheck(
             policy, store, env.engine_factory, ch, jobs=_jobs(jobs), progress=progress
         )
     take_down, newly = run.take_down(), run.newly_allowed()
@@ -1052,7 +1052,7 @@ def recheck(
         raise typer.Exit(int(ExitCode.NOT_ALLOWED))
 
 
-def _recheck_entry(r: actions.Rechecked, consents: ConsentSnapshot) -> dict[str, Any]:
+def _recheck_entry(r: commands.Rechecked, consents: ConsentSnapshot) -> dict[str, Any]:
     return {
         "path": r.previous.display,  # as given; `resolved` is the photo's identity
         "resolved": r.previous.path,
@@ -1066,7 +1066,7 @@ def _recheck_entry(r: actions.Rechecked, consents: ConsentSnapshot) -> dict[str,
     }
 
 
-def _copy_down_entry(c: actions.CopyDown) -> dict[str, Any]:
+def _copy_down_entry(c: commands.CopyDown) -> dict[str, Any]:
     a = c.approval
     return {
         "path": a.path,
@@ -1087,10 +1087,10 @@ def _copy_down_entry(c: actions.CopyDown) -> dict[str, Any]:
 
 def _render_recheck(
     env: Env,
-    rows: list[actions.Rechecked],
+    rows: list[commands.Rechecked],
     title: str,
     consents: ConsentSnapshot,
-    copies: Sequence[actions.CopyDown] = (),
+    copies: Sequence[commands.CopyDown] = (),
 ) -> None:
     if not rows and not copies:
         return
@@ -1148,7 +1148,7 @@ def review_list(
     policy = _policy(env)
     ch = policy.require_channel(channel) if channel else None
     with _store(env, policy, write=False) as store:
-        rows = actions.review_list(store, ch)
+        rows = commands.review_list(store, ch)
     if as_json:
         doc = [
             {
@@ -1207,7 +1207,7 @@ def review_assign(
     if (child is None) == (not not_a_child):
         raise UsageError(render(web_texts.CHILD_OR_NOT))
     with _store(env, policy) as store:
-        items = actions.review_assign(policy, store, photo, face, child, _by(by), note)
+        items = commands.review_assign(policy, store, photo, face, child, _by(by), note)
         consents = store.require_snapshot().snapshot
     _render_redecided(env, items, consents)
 
@@ -1228,9 +1228,9 @@ def review_approve(
     policy = _policy(env)
     ch = policy.require_channel(channel)
     with _store(env, policy) as store:
-        copy = actions.redacted_copy(store, photo, ch)
+        copy = commands.redacted_copy(store, photo, ch)
         if copy is not None:
-            actions.approve_redacted(store, photo, copy, ch, _by(by), note)
+            commands.approve_redacted(store, photo, copy, ch, _by(by), note)
             env.out.print(
                 _t(
                     M.REDACTED_APPROVED,
@@ -1241,7 +1241,7 @@ def review_approve(
                 markup=False,
             )
             return
-        items = actions.review_approve(policy, store, photo, ch, group, _by(by), note)
+        items = commands.review_approve(policy, store, photo, ch, group, _by(by), note)
         consents = store.require_snapshot().snapshot
     _render_redecided(env, items, consents)
 
@@ -1331,7 +1331,7 @@ def audit_cmd(
             raise UsageError(_t(M.BAD_SINCE, value=since)) from None
     policy = _policy(env)
     with _store(env, policy, write=False) as store:
-        entries = actions.audit(store, since, photo, child)
+        entries = commands.audit(store, since, photo, child)
     if as_json:
         typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
     elif as_csv:
@@ -1377,7 +1377,7 @@ def purge(
     env = _env(ctx)
     policy = _policy(env)
     with _store(env, policy) as store:
-        outcome = actions.purge(policy, store, dry_run=dry_run, by=_by(by))
+        outcome = commands.purge(policy, store, dry_run=dry_run, by=_by(by))
     if as_json:
         doc = {
             "dry_run": dry_run,

@@ -22,7 +22,7 @@ def build_report(
     title: str = "fotopoort report",
     now: datetime | None = None,
 ) -> Report:
-    """`results` as actions.check returns them; `redacted` maps (channel, rel) to the path of
+    """`results` as commands.check returns them; `redacted` maps (channel, rel) to the path of
     a redacted copy. Photos without a thumbnail from the scan (cache hits) are decoded once,
     small, here."""
     redacted = redacted or {}

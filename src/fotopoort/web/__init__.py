@@ -1,1 +1,1 @@
-"""The local review page (`fotopoort review serve`): a client of actions, like the CLI."""
+"""The local review page (`fotopoort review serve`): a client of commands/, like the CLI."""

@@ -30,7 +30,7 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from PIL import Image, ImageDraw
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from fotopoort import actions
+from fotopoort import commands
 from fotopoort.channels import Channel
 from fotopoort.config import Policy
 from fotopoort.errors import FotopoortError, ImageError, UsageError
@@ -135,7 +135,7 @@ def waiting(store: Store, channel: Channel | None, copies: Path) -> list[PhotoVi
     redacted copies asked for on the page (kept in `copies`)."""
     snapshot = store.require_snapshot().snapshot
     by_sha: dict[str, tuple[Any, list[ChannelView], dict[str, Any] | None]] = {}
-    for prev, entry in actions.review_list(store, channel):
+    for prev, entry in commands.review_list(store, channel):
         why = [
             r["message"]
             for r in (entry["reasons"] if entry else [])
@@ -172,14 +172,14 @@ def _current_copy(store: Store, copies: Path, channel: str, copy_sha: str) -> Pa
     copy = store.derived_copy(channel, REDACTED, copy_sha)
     if copy is None or not copy.latest or copy.snapshot_id != store.require_snapshot().id:
         return None
-    path = actions.review_copy_path(copies, channel, copy.original_sha256, copy.rel)
+    path = commands.review_copy_path(copies, channel, copy.original_sha256, copy.rel)
     return path if sha256_file(path) == copy_sha else None
 
 
 def _redacted_view(
     store: Store, copies: Path, channel: str, original: str, rel: str
 ) -> RedactedView | None:
-    made = sha256_file(actions.review_copy_path(copies, channel, original, rel))
+    made = sha256_file(commands.review_copy_path(copies, channel, original, rel))
     if made is None or _current_copy(store, copies, channel, made) is None:
         return None
     return RedactedView(made, store.copy_approved_by(channel, made))
@@ -283,7 +283,7 @@ def create_app(
             abort(404)
         with reading() as store:
             rows = [p for p in store.previous_decisions() if p.sha256 == sha]
-            entries = actions.review_list(store, None)
+            entries = commands.review_list(store, None)
         if not rows:
             abort(404)
         faces: list[dict[str, Any]] = next(
@@ -350,7 +350,7 @@ def create_app(
             child = request.form.get("child", "")
             if not child:
                 raise UsageError(f"face {face}: choose a child from the list")
-            items = actions.review_assign(policy, store, path, face, child, by, note)
+            items = commands.review_assign(policy, store, path, face, child, by, note)
             return f"face {face} named; " + _outcome(items)
 
         return act(do)
@@ -359,7 +359,7 @@ def create_app(
     def not_a_child() -> BaseResponse:
         def do(store: Store, path: Path, by: str, note: str) -> str:
             face = _int(request.form.get("face", ""), "face")
-            items = actions.review_assign(policy, store, path, face, None, by, note)
+            items = commands.review_assign(policy, store, path, face, None, by, note)
             return render(texts.NOT_A_CHILD_DONE, face=face, outcome=_outcome(items))
 
         return act(do)
@@ -369,7 +369,7 @@ def create_app(
         def do(store: Store, path: Path, by: str, note: str) -> str:
             ch = policy.require_channel(request.form.get("channel", ""))
             group = request.form.get("group") or None
-            items = actions.review_approve(policy, store, path, ch, group, by, note)
+            items = commands.review_approve(policy, store, path, ch, group, by, note)
             return f"approved for {ch.value}; " + _outcome(items)
 
         return act(do)
@@ -380,7 +380,7 @@ def create_app(
             ch = policy.require_channel(request.form.get("channel", ""))
             group = request.form.get("group") or None
             _copies_folder(copies)
-            made, _copy = actions.review_redact(policy, store, path, ch, group, copies)
+            made, _copy = commands.review_redact(policy, store, path, ch, group, copies)
             faces = ", ".join(str(n) for n in made.faces)
             return render(texts.REDACT_DONE, channel=ch.value, faces=faces)
 
@@ -395,7 +395,7 @@ def create_app(
             copy = store.derived_copy(ch.value, REDACTED, copy_sha)
             if not _SHA.fullmatch(copy_sha) or found is None or copy is None:
                 raise UsageError(render(texts.NO_SUCH_COPY))
-            actions.approve_redacted(store, found, copy, ch, by, note)
+            commands.approve_redacted(store, found, copy, ch, by, note)
             return render(texts.REDACTED_APPROVED, channel=ch.value, sha256=copy_sha)
 
         return act(do)
