@@ -17,7 +17,8 @@ from fotopoort.errors import ImageError, UsageError
 from fotopoort.matching import Encoding
 from fotopoort.media.photos import LoadedImage, load_image
 from fotopoort.model import ConsentSnapshot
-from fotopoort.scan import looks_like_photo, map_in_workers
+from fotopoort.pool import Progress, map_in_workers
+from fotopoort.scan import looks_like_photo
 from fotopoort.store import Store
 
 # References are analysed with at least one upsampling pass, so that a second, smaller face
@@ -40,9 +41,6 @@ class ChildOutcome:
 class EnrolReport:
     children: tuple[ChildOutcome, ...]
     ignored: tuple[tuple[str, str], ...]  # (entry, why) for entries that are not child folders
-
-
-Progress = Callable[[int, int, str], None]
 
 
 def enrol_folder(

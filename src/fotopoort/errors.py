@@ -1,4 +1,4 @@
-"""One error hierarchy; cli.py maps it to exit codes in one place."""
+"""One error hierarchy; the CLI (cli/base.py) maps it to exit codes in one place."""
 
 from __future__ import annotations
 

@@ -17,8 +17,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from fotopoort.errors import UsageError
+
 T = TypeVar("T")
 R = TypeVar("R")
+
+Progress = Callable[[int, int, str], None]  # (done, total, what): scan and enrol report through it
 
 _TASKS_PER_WORKER = 200  # replaced after this many items: bounded memory in long nightly runs
 
@@ -102,3 +106,29 @@ def run_pool(
                 future.cancel()
             executor.shutdown(wait=True, cancel_futures=True)
         suspects.sort()
+
+
+def map_in_workers(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    jobs: int,
+    *,
+    pool_from: int = 2,
+    on_dead: Callable[[T], R] | None = None,
+) -> Iterator[tuple[int, R]]:
+    """(index, func(item)) for every item, each as soon as it is done. In this process with one
+    job or fewer than `pool_from` items; otherwise in `jobs` spawned workers (pool.run_pool).
+    An item whose worker dies twice gets `on_dead(item)`; without `on_dead` the run fails."""
+    if not items:
+        return
+    if jobs <= 1 or len(items) < pool_from:
+        initializer(*initargs)
+        yield from ((i, func(item)) for i, item in enumerate(items))
+        return
+    yield from run_pool(func, items, initializer, initargs, jobs, on_dead or _fail)
+
+
+def _fail(item: object) -> Any:
+    raise UsageError(f"{item}: the worker process analysing it stopped twice (out of memory?)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +28,7 @@ from fotopoort.media.photos import (
 )
 from fotopoort.media.video import analyse_video, is_video
 from fotopoort.model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
-from fotopoort.pool import run_pool
+from fotopoort.pool import Progress, map_in_workers
 from fotopoort.reports.thumbnails import Thumbnail, from_pixels
 from fotopoort.store import Store
 from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
@@ -36,7 +36,6 @@ from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
 EngineFactory = Callable[[], FaceEngine]
 T = TypeVar("T")
 R = TypeVar("R")
-Progress = Callable[[int, int, str], None]  # (done, total, relative path)
 
 
 @dataclass(frozen=True)
@@ -417,29 +416,3 @@ def scan(
         if progress:
             progress(len(results), total, photos[i].rel)
     return [results[i] for i in range(total)]
-
-
-def map_in_workers(
-    func: Callable[[T], R],
-    items: Sequence[T],
-    initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
-    jobs: int,
-    *,
-    pool_from: int = 2,
-    on_dead: Callable[[T], R] | None = None,
-) -> Iterator[tuple[int, R]]:
-    """(index, func(item)) for every item, each as soon as it is done. In this process with one
-    job or fewer than `pool_from` items; otherwise in `jobs` spawned workers (pool.run_pool).
-    An item whose worker dies twice gets `on_dead(item)`; without `on_dead` the run fails."""
-    if not items:
-        return
-    if jobs <= 1 or len(items) < pool_from:
-        initializer(*initargs)
-        yield from ((i, func(item)) for i, item in enumerate(items))
-        return
-    yield from run_pool(func, items, initializer, initargs, jobs, on_dead or _fail)
-
-
-def _fail(item: object) -> Any:
-    raise UsageError(f"{item}: the worker process analysing it stopped twice (out of memory?)")

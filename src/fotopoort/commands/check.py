@@ -12,7 +12,6 @@ from fotopoort import faults
 from fotopoort.channels import Channel
 from fotopoort.commands.deciding import _decide, _record, _stored_path
 from fotopoort.config import Policy
-from fotopoort.enrol import Progress
 from fotopoort.errors import UsageError
 from fotopoort.messages import errors as E
 from fotopoort.messages import render as say
@@ -21,6 +20,7 @@ from fotopoort.model import (
     Checked,
     Verdict,
 )
+from fotopoort.pool import Progress
 from fotopoort.publish import redaction
 from fotopoort.publish.copies import LINKED, TMP_DIR, clear_temp, place_copies, take_down
 from fotopoort.publish.derived import REDACTED, STRIPPED, MadeCopy, Stripping

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fotopoort.config import Policy
-from fotopoort.enrol import EnrolReport, Progress, enrol_folder
+from fotopoort.enrol import EnrolReport, enrol_folder
 from fotopoort.errors import UsageError
 from fotopoort.messages import errors as E
 from fotopoort.messages import render as say
 from fotopoort.model import (
     Action,
 )
+from fotopoort.pool import Progress
 from fotopoort.scan import (
     EngineFactory,
 )

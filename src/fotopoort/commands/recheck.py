@@ -9,7 +9,6 @@ from pathlib import Path
 from fotopoort.channels import Channel
 from fotopoort.commands.deciding import _decide, _record
 from fotopoort.config import Policy
-from fotopoort.enrol import Progress
 from fotopoort.errors import UsageError
 from fotopoort.messages import errors as E
 from fotopoort.messages import publish as publish_texts
@@ -21,6 +20,7 @@ from fotopoort.model import (
     PhotoAnalysis,
     Verdict,
 )
+from fotopoort.pool import Progress
 from fotopoort.publish import redaction
 from fotopoort.scan import (
     CheckedPhoto,

@@ -1,1 +1,2 @@
-"""Documents made from typed data: the HTML report (html.py) and its thumbnails."""
+"""Documents made from typed data: the JSON document (json.py), the HTML report (html.py, fed by
+model.py and build.py) and its thumbnails. A new report format goes here."""

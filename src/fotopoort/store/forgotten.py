@@ -1,4 +1,4 @@
-"""Forgotten children (a keyed hash only) and the events kept about them."""
+"""`forget` (a child removed structurally), forgotten children (a keyed hash only) and events."""
 
 from __future__ import annotations
 

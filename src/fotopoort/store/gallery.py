@@ -1,4 +1,4 @@
-"""Enrolment: reference encodings per child, and `forget`, which removes a child structurally."""
+"""Enrolment: reference encodings per child, the only table family that holds encodings."""
 
 from __future__ import annotations
 
