@@ -1,11 +1,13 @@
-"""Writing a whole text file so a reader never sees half of it: a temporary file beside the
-target, renamed over it (the report.json and report.html writers share this)."""
+"""Files a reader never sees half of: a temporary file, renamed over the target. The report.json
+and report.html writers share write_text_atomic; every copy in publish/ ends in move_into_place."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from fotopoort import faults
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool = False) -> None:
@@ -21,3 +23,13 @@ def write_text_atomic(path: Path, text: str, *, private: bool = False) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def move_into_place(tmp: Path, dst: Path, *, times: os.stat_result | None = None) -> None:
+    """Rename the finished, checked `tmp` over `dst` (its folder made when needed); `times`: give
+    it those access and modification times first. The caller removes `tmp` when this fails."""
+    if times is not None:
+        os.utime(tmp, ns=(times.st_atime_ns, times.st_mtime_ns))
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    faults.checkpoint("rename", dst.name)
+    tmp.replace(dst)

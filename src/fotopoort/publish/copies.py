@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from fotopoort import faults
+from fotopoort.atomic import move_into_place
 from fotopoort.channels import Channel
 from fotopoort.media.video import is_video
 from fotopoort.model import Checked, Decision, Reason, ReasonCode, Variant, Verdict
@@ -207,9 +208,7 @@ def _link_verified(src: Path, tmp: Path, dst: Path, sha256: str) -> bool | None:
         if sha256_file(tmp) != sha256:
             tmp.unlink()
             return False
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        faults.checkpoint("rename", dst.name)
-        tmp.replace(dst)  # no utime: the times are the original's own, and shared
+        move_into_place(tmp, dst)  # no times: a link's are the original's own, and shared
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -232,10 +231,7 @@ def _copy(src: Path, tmp: Path, dst: Path, sha256: str) -> bool:
         if h.hexdigest() != sha256:
             tmp.unlink()
             return False
-        os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        faults.checkpoint("rename", dst.name)
-        tmp.replace(dst)
+        move_into_place(tmp, dst, times=st)
     except FileNotFoundError:
         tmp.unlink(missing_ok=True)
         if not src.exists():

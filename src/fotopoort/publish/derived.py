@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fotopoort import faults
+from fotopoort.atomic import move_into_place
 from fotopoort.media.video import is_video
 from fotopoort.publish.sanitize import MetadataError, Published, strip_metadata
 from fotopoort.scan import sha256_file
@@ -97,10 +97,7 @@ def write_derived(
         if sha256_file(tmp) != published.sha256:  # what is renamed is what was checked
             raise OSError(f"{tmp}: the copy read back differs from what was written")
         # the original's time: with the EXIF date gone, it is the photo's only date left
-        os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        faults.checkpoint("rename", dst.name)
-        tmp.replace(dst)
+        move_into_place(tmp, dst, times=st)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
