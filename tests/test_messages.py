@@ -19,6 +19,8 @@ def _all_texts() -> dict[str, Text]:
     for module in modules:
         for name, value in vars(module).items():
             values = value.values() if isinstance(value, dict) else [value]
+            if isinstance(value, tuple):  # a table of patterns (messages/usage.py)
+                values = [getattr(item, "text", item) for item in value]
             for i, item in enumerate(values):
                 if isinstance(item, Text):
                     found[f"{module.__name__}.{name}[{i}]"] = item

@@ -7,6 +7,7 @@ import getpass
 import inspect
 import os
 import re
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -23,10 +24,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 from typer._click.core import Command as ClickCommand
+from typer._click.exceptions import ClickException
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from fotopoort import __version__, lang
+from fotopoort.cli import usage
 from fotopoort.config import Policy, load_policy, resolve_config_path
 from fotopoort.engines.faces import DlibEngine
 from fotopoort.errors import ExitCode, FotopoortError, UsageError, environment_problem
@@ -35,6 +38,7 @@ from fotopoort.messages import Text as Message
 from fotopoort.messages import cli as M
 from fotopoort.messages import errors as E
 from fotopoort.messages import render
+from fotopoort.messages import usage as U
 from fotopoort.scan import EngineFactory
 from fotopoort.store import Store, exclusive_run
 from fotopoort.text import clean
@@ -175,6 +179,39 @@ class _Localised(_LocalisedHelp, TyperCommand):
 
 class _Group(_LocalisedHelp, TyperGroup):
     """The one place where errors become exit codes."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's standalone mode, except that a usage error is shown in the run's language."""
+
+        def run() -> Any:
+            return super(_Group, self).main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+
+        if not standalone_mode:
+            return run()
+        try:
+            rv = run()
+        except ClickException as exc:
+            usage.show(exc)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo(_t(U.ABORTED), err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         try:
