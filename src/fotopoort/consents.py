@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from fotopoort.channels import Channel
 from fotopoort.errors import ExportError
+from fotopoort.messages import errors as E
+from fotopoort.messages import render
 from fotopoort.model import ChildConsent, ConsentSnapshot
 from fotopoort.text import did_you_mean
 
@@ -49,25 +51,21 @@ def read_export(path: Path, policy: Policy) -> ConsentSnapshot:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ExportError(f"{path}: no such file") from None
+        raise ExportError(E.EXPORT_MISSING, path=path) from None
     except IsADirectoryError:
-        raise ExportError(f"{path}: is a folder, not an export file") from None
+        raise ExportError(E.EXPORT_IS_FOLDER, path=path) from None
     except OSError as exc:
-        raise ExportError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise ExportError(E.EXPORT_UNREADABLE, path=path, why=exc.strerror) from None
     return parse_export(data, path.name, policy)
 
 
 def parse_export(data: bytes, source: str, policy: Policy) -> ConsentSnapshot:
     if not data.strip():
-        raise ExportError(f"{source}: the file is empty")
+        raise ExportError(E.EXPORT_EMPTY, source=source)
     notes: list[str] = []
     is_xlsx = data[:4] == b"PK\x03\x04"  # a zip container, as every .xlsx is
     if data[:8] == _OLE2:
-        raise ExportError(
-            f"{source}: an old Excel 97-2003 workbook (.xls) or a password-protected one; "
-            "fotopoort reads .xlsx and CSV: open it in Excel or LibreOffice, save it as "
-            "'Excel Workbook (.xlsx)' or 'CSV UTF-8' (without a password), and import that"
-        )
+        raise ExportError(E.EXPORT_OLD_EXCEL, source=source)
     if is_xlsx:
         rows = _xlsx_rows(data, source, policy.export.child, notes)
     else:
@@ -85,17 +83,15 @@ def _csv_rows(
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ExportError(
-                f"{source}: starts as UTF-16 text but is not readable as such"
-            ) from None
+            raise ExportError(E.EXPORT_BAD_UTF16, source=source) from None
     elif b"\x00" in data[:8192]:
-        raise ExportError(f"{source}: a binary file, not a CSV or XLSX export")
+        raise ExportError(E.EXPORT_BINARY, source=source)
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
-            notes.append(f"{source}: not UTF-8; read as Windows-1252 (check names with accents)")
+            notes.append(render(E.NOTE_CP1252, source=source))
     lines = text.lstrip("\r\n").splitlines() if text.strip() else [""]
     # a title line above the header has no separators to count: sniff the header itself
     key = normalise_label(child_column)
@@ -107,7 +103,9 @@ def _csv_rows(
     try:
         return [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise ExportError(f"{source}:{reader.line_num}: not a readable table: {exc}") from None
+        raise ExportError(
+            E.EXPORT_NOT_A_TABLE, source=source, line=reader.line_num, why=exc
+        ) from None
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -126,11 +124,11 @@ def _xlsx_rows(
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except damaged as exc:
-        raise ExportError(f"{source}: not a readable XLSX workbook: {exc}") from None
+        raise ExportError(E.EXPORT_BAD_XLSX, source=source, why=exc) from None
     try:
         raw = list(workbook.worksheets[0].iter_rows(values_only=True))
     except damaged as exc:
-        raise ExportError(f"{source}: not a readable XLSX workbook: {exc}") from None
+        raise ExportError(E.EXPORT_BAD_XLSX, source=source, why=exc) from None
     finally:
         workbook.close()
     filled = [r for r in raw if any(v not in (None, "") for v in r)]
@@ -147,10 +145,7 @@ def _xlsx_rows(
     if normalise_label(child_column) in labels:
         i = labels.index(normalise_label(child_column))
         if any(len(r) > i and isinstance(r[i], int | float) for r in raw):
-            notes.append(
-                f"{source}: column {child_column!r} holds numbers, not text: leading zeros may "
-                "be lost (format the column as text in the spreadsheet)"
-            )
+            notes.append(render(E.NOTE_NUMBERS, source=source, column=child_column))
     return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(raw, start=1)]
 
 
@@ -188,7 +183,7 @@ def _build(
 ) -> ConsentSnapshot:
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
-        raise ExportError(f"{source}: the file holds no table")
+        raise ExportError(E.EXPORT_NO_TABLE, source=source)
     # the header is the first row naming the child column; rows above it (a title) are not data
     wanted = normalise_label(policy.export.child)
     at = next(
@@ -203,7 +198,7 @@ def _build(
     index = _column_index(header, source, policy)
     parsed = list(_parse_rows(rows[at + 1 :], index, source, policy, notes))
     if not parsed:
-        raise ExportError(f"{source}: the table has a header but no pupils")
+        raise ExportError(E.EXPORT_NO_PUPILS, source=source)
     children: dict[str, ChildConsent] = {}
     by_child: dict[str, list[_Row]] = {}
     for row in parsed:
@@ -261,8 +256,7 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
         if len(where) > 1:  # which one holds the answer? a second "Nee" must not be lost
             columns = " and ".join(f"{i + 1} ({_column_letter(i)})" for i in where)
             raise ExportError(
-                f"{source}: column label {label!r} appears {len(where)} times (columns "
-                f"{columns}); rename or remove the extra column and export again"
+                E.EXPORT_COLUMN_TWICE, source=source, label=label, n=len(where), columns=columns
             )
         if where:
             index[label] = where[0]
@@ -271,17 +265,21 @@ def _column_index(header: list[str], source: str, policy: Policy) -> dict[str, i
     if missing:
         shown = [h.strip() for h in header if h.strip()]
         if len(shown) <= 1:
-            raise ExportError(f"{source}: not a consent table (one column only; wrong separator?)")
+            raise ExportError(E.EXPORT_ONE_COLUMN, source=source)
         parts, unmatched = [], False
         for label in missing:
             hint = did_you_mean(label, shown)
             unmatched = unmatched or not hint
             asked = policy.column_sources.get(label)
-            by = f", asked for by {asked[0]} at {policy.path}:{asked[1]}" if asked else ""
+            by = (
+                render(E.EXPORT_ASKED_BY, key=asked[0], path=policy.path, line=asked[1])
+                if asked
+                else ""
+            )
             parts.append(f"{label!r}{hint}{by}")
-        found = " (columns found: " + ", ".join(shown) + ")" if unmatched else ""
-        plural = "s" if len(missing) > 1 else ""
-        raise ExportError(f"{source}: missing column{plural} {'; '.join(parts)}{found}")
+        found = render(E.EXPORT_COLUMNS_FOUND, columns=", ".join(shown)) if unmatched else ""
+        text = E.EXPORT_MISSING_COLUMNS if len(missing) > 1 else E.EXPORT_MISSING_COLUMN
+        raise ExportError(text, source=source, columns="; ".join(parts), found=found)
     return index
 
 
@@ -312,7 +310,7 @@ def _parse_rows(
     for line, row in rows:
         child = cell(row, columns.child)
         if not child:
-            notes.append(f"{source}:{line}: row without {columns.child}; ignored")
+            notes.append(render(E.NOTE_NO_CHILD, source=source, line=line, column=columns.child))
             continue
 
         unanswered: set[str] = set()
@@ -328,7 +326,7 @@ def _parse_rows(
                 unanswered.add(label)
             elif folded not in KNOWN_NO:
                 notes.append(
-                    f"{source}:{line}: column {label!r}: unrecognised value {value!r} counts as no"
+                    render(E.NOTE_UNKNOWN_VALUE, source=source, line=line, label=label, value=value)
                 )
             return False
 
@@ -358,11 +356,17 @@ def _note_conflicts(child: str, rows: list[_Row], source: str, notes: list[str])
     for label in rows[0].answers:
         if len({r.answers[label] for r in rows}) > 1:
             notes.append(
-                f"{source}: child {child} has {len(rows)} rows (lines {lines}) that differ on "
-                f"{label!r}: the stricter answer (no) holds"
+                render(
+                    E.NOTE_ROWS_DIFFER,
+                    source=source,
+                    child=child,
+                    n=len(rows),
+                    lines=lines,
+                    label=label,
+                )
             )
     if len({r.biometric for r in rows}) > 1:
-        notes.append(f"{source}: child {child} has rows that differ on face recognition: no holds")
+        notes.append(render(E.NOTE_BIOMETRIC_DIFFERS, source=source, child=child))
 
 
 def _same_number_twice(children: dict[str, ChildConsent], source: str, notes: list[str]) -> None:
@@ -378,11 +382,7 @@ def _same_number_twice(children: dict[str, ChildConsent], source: str, notes: li
         biometric = all(c.biometric for c in rows)
         for c in rows:
             children[c.child] = replace(c, granted=granted, biometric=biometric)
-        notes.append(
-            f"{source}: leerlingnummers {' and '.join(same)} are the same number with and "
-            "without leading zeros: counted as one child, the stricter answer holds (write "
-            "the number the same way in every row)"
-        )
+        notes.append(render(E.NOTE_SAME_NUMBER, source=source, numbers=render(E.AND).join(same)))
 
 
 # --- what changed between two snapshots -------------------------------------------------------

@@ -16,6 +16,7 @@ from fotopoort.engines.faces import DetectedFace, DetectionSettings, FaceEngine,
 from fotopoort.errors import ImageError, UsageError
 from fotopoort.matching import Encoding
 from fotopoort.media.photos import LoadedImage, load_image
+from fotopoort.messages import errors as E
 from fotopoort.model import ConsentSnapshot
 from fotopoort.pool import Progress, map_in_workers
 from fotopoort.scan import looks_like_photo
@@ -59,10 +60,10 @@ def enrol_folder(
     """Enrol every child folder of `refdir` (or only the folders named in `only`). `held` says
     why a child with consent must not be enrolled now (a `forget` that still holds)."""
     if not refdir.is_dir():
-        raise UsageError(f"{refdir}: not a folder (expected one folder per leerlingnummer)")
+        raise UsageError(E.REFDIR_NOT_A_FOLDER, path=refdir)
     for child in only:
         if not (refdir / child).is_dir():
-            raise UsageError(f"{refdir / child}: no such folder of reference photos")
+            raise UsageError(E.NO_REFERENCE_FOLDER, path=refdir / child)
     settings = DetectionSettings(
         max_side=_REFERENCE_MAX_SIDE,
         detect_side=_REFERENCE_MAX_SIDE,

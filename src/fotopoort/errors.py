@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 import sqlite3
 from enum import IntEnum
+from typing import Any
 
+from fotopoort.messages import Text, render
 from fotopoort.messages import errors as messages
-from fotopoort.messages import render
 
 
 class ExitCode(IntEnum):
@@ -22,9 +23,29 @@ class ExitCode(IntEnum):
 
 
 class FotopoortError(Exception):
-    """An expected error: shown as one line, never as a traceback (unless --debug)."""
+    """An expected error: shown as one line, never as a traceback (unless --debug).
+
+    Raised with a catalog `Text` and its parameters (`ExportError(E.EXPORT_EMPTY, source=p)`),
+    it is rendered when shown, in that moment's language; `english` is the stable English text
+    for what is stored (a cached analysis, the audit trail), which `messages.problems` can show
+    in Dutch again. A plain string is shown as it is."""
 
     exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str | Text = "", /, **params: Any) -> None:
+        self.text = message if isinstance(message, Text) else None
+        self.params = params
+        super().__init__(message if isinstance(message, str) else render(message, "en", **params))
+
+    def __str__(self) -> str:
+        if self.text is not None:
+            return render(self.text, **self.params)
+        return super().__str__()
+
+    @property
+    def english(self) -> str:
+        """The message in English, whatever the run's language."""
+        return str(self.args[0]) if self.args else ""
 
 
 class ConfigError(FotopoortError):

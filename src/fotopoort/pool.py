@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from fotopoort.errors import UsageError
+from fotopoort.messages import errors as E
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -131,4 +132,4 @@ def map_in_workers(
 
 
 def _fail(item: object) -> Any:
-    raise UsageError(f"{item}: the worker process analysing it stopped twice (out of memory?)")
+    raise UsageError(E.WORKER_DIED, item=item)

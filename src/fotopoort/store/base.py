@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from fotopoort.errors import StoreError
+from fotopoort.messages import errors as E
 from fotopoort.store.files import create_private_file, require_database_file
 from fotopoort.store.schema import _require_current, upgrade
 
@@ -41,7 +42,7 @@ class StoreBase:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{path}: cannot open the database: {exc}") from None
+            raise StoreError(E.DB_CANNOT_OPEN, path=path, why=exc) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)  # dict rows for queries that return whole rows
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from fotopoort.errors import BusyError, StoreError
+from fotopoort.messages import errors as E
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -34,13 +35,13 @@ def create_private_file(path: Path) -> None:
 def require_database_file(path: Path) -> None:
     """`path` is a regular file holding an SQLite database, or an empty one."""
     if not path.exists():
-        raise StoreError(f"{path}: no database yet: run `fotopoort consents import EXPORT` first")
+        raise StoreError(E.DB_MISSING, path=path)
     if not path.is_file():
-        raise StoreError(f"{path}: not a regular file, so not a fotopoort database")
+        raise StoreError(E.DB_NOT_A_FILE, path=path)
     with path.open("rb") as fh:
         head = fh.read(len(_SQLITE_MAGIC))
     if head and head != _SQLITE_MAGIC:
-        raise StoreError(f"{path}: not an SQLite database (check `database:` in consents.yaml)")
+        raise StoreError(E.DB_NOT_SQLITE, path=path)
 
 
 @contextmanager
@@ -56,10 +57,7 @@ def exclusive_run(
         try:
             lock.acquire(timeout=wait_seconds)
         except Timeout:
-            raise BusyError(
-                f"another fotopoort run is still busy with {db_path} after {wait_seconds:.0f} s; "
-                "try again when it has finished"
-            ) from None
+            raise BusyError(E.DB_BUSY, path=db_path, seconds=f"{wait_seconds:.0f}") from None
     try:
         yield
     finally:

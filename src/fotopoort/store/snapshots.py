@@ -6,6 +6,7 @@ from datetime import date
 
 from fotopoort.channels import Channel
 from fotopoort.errors import StoreError
+from fotopoort.messages import errors as E
 from fotopoort.model import ChildConsent, ConsentSnapshot
 from fotopoort.store.gallery import GalleryTables
 from fotopoort.store.records import ImportOutcome, StoredSnapshot
@@ -21,9 +22,7 @@ class SnapshotTables(GalleryTables):
     def require_snapshot(self) -> StoredSnapshot:
         current = self.current_snapshot()
         if current is None:
-            raise StoreError(
-                "no consent export imported yet: run `fotopoort consents import EXPORT` first"
-            )
+            raise StoreError(E.NO_EXPORT_YET)
         return current
 
     def snapshot(self, snapshot_id: int) -> StoredSnapshot:
@@ -32,15 +31,12 @@ class SnapshotTables(GalleryTables):
             (snapshot_id,),
         ).fetchone()
         if row is None:
-            raise StoreError(f"no consent snapshot {snapshot_id}")
+            raise StoreError(E.NO_SNAPSHOT, id=snapshot_id)
         purged = self.conn.execute(
             "SELECT purged_at FROM snapshots WHERE id = ?", (snapshot_id,)
         ).fetchone()[0]
         if purged is not None:
-            raise StoreError(
-                f"consent snapshot {snapshot_id} was purged on {purged[:10]} (retention in "
-                "consents.yaml): its names and answers are no longer kept"
-            )
+            raise StoreError(E.SNAPSHOT_PURGED, id=snapshot_id, day=purged[:10])
         sha, source, imported_at, export_date = row
         granted: dict[str, set[Channel]] = {}
         unanswered: dict[str, set[Channel]] = {}
