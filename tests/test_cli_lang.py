@@ -130,3 +130,24 @@ def test_what_a_command_prints_is_dutch(monkeypatch: pytest.MonkeyPatch, tmp_pat
     again = CliRunner().invoke(app, ["init", str(tmp_path)])
     assert again.exit_code == ExitCode.USAGE
     assert "fotopoort: fout:" in again.output and "overschrijft het niet" in again.output
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "dutch"),
+    [
+        (["consents", "import", "missing.csv"], "no such file", "bestand bestaat niet"),
+        (["consents", "import", "empty.csv"], "the file is empty", "het bestand is leeg"),
+        (["consents", "show"], "no database yet", "nog geen database"),
+        (["check", "nowhere", "-c", "website"], "no consent export", "toestemmingsexport"),
+    ],
+)
+def test_errors_of_the_core_follow_the_language(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, args: list[str], english: str, dutch: str
+) -> None:
+    (cli.workdir / "empty.csv").write_bytes(b"")
+    args = [str(cli.workdir / a) if a.endswith(".csv") else a for a in args]
+    for language, expected, other in (("nl", dutch, english), ("en", english, dutch)):
+        monkeypatch.setenv("FOTOPOORT_LANG", language)
+        result = cli(*args)
+        assert result.exit_code == ExitCode.USAGE, result.output
+        assert expected in result.output and other not in result.output, result.output
