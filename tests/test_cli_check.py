@@ -432,9 +432,9 @@ def test_videos_gifs_and_photos_without_suffix_are_never_skipped(
                 "gezicht 2: Fatima (0100487): geen toestemming voor website",
                 "gezicht 2: onbekend gezicht",
                 "te klein om te herkennen",
-                "onleesbaar: ",
+                "onleesbaar: geen afbeelding (onbekende inhoud)",
             ],
-            ["no consent for", "unknown face", "too small", "unreadable"],
+            ["no consent for", "unknown face", "too small", "unreadable", "unrecognised"],
         ),
         (
             "en",
@@ -442,9 +442,9 @@ def test_videos_gifs_and_photos_without_suffix_are_never_skipped(
                 "face 2: Fatima (0100487): no consent for website",
                 "face 2: unknown face",
                 "too small to identify",
-                "unreadable: ",
+                "unreadable: not an image (unrecognised content)",
             ],
-            ["geen toestemming", "onbekend gezicht", "te klein", "onleesbaar"],
+            ["geen toestemming", "onbekend gezicht", "te klein", "onleesbaar", "afbeelding"],
         ),
     ],
 )
@@ -469,3 +469,17 @@ def test_check_explains_decisions_in_the_language_asked_for(
     fatima = next(p for p in doc["photos"] if p["path"] == "daan_fatima.png")
     assert fatima["reasons"][1]["code"] == "no_consent"
     assert fatima["reasons"][1]["message"] == expected[0]
+
+
+def test_a_problem_found_in_dutch_is_english_in_the_next_english_run(
+    school: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the cache keeps the problem in English: what a run in one language found, a run in the
+    # other reads in its own
+    root = camp(tmp_path / "kamp")
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    assert "onleesbaar: geen afbeelding" in school("check", root, "-c", "website").stdout
+    monkeypatch.setenv("FOTOPOORT_LANG", "en")
+    doc = json.loads(school("check", root, "-c", "website", "--json").stdout)
+    broken = next(p for p in doc["photos"] if p["path"] == "broken.jpg")
+    assert broken["reasons"][0]["message"] == "unreadable: not an image (unrecognised content)"

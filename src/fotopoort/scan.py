@@ -204,7 +204,7 @@ def analyse_bytes(
             data, max_pixels=settings.max_pixels, max_side=settings.detection.max_side
         )
     except ImageError as exc:
-        return PhotoAnalysis(faces=(), error=str(exc))
+        return PhotoAnalysis(faces=(), error=exc.english)
     if on_image is not None:
         on_image(image)
     if not len(gallery):

@@ -19,6 +19,7 @@ import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from fotopoort.errors import ImageError
+from fotopoort.messages import problems as P
 from fotopoort.model import MediaKind
 
 pillow_heif.register_heif_opener()
@@ -68,9 +69,9 @@ def load_image(data: bytes, *, max_pixels: int, max_side: int | None = None) -> 
     """Decode `data` into upright RGB pixels whose long side is at most `max_side`."""
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not data:
-        raise ImageError("empty file")
+        raise ImageError(P.EMPTY_FILE)
     if media_kind(data[:16]) is MediaKind.VIDEO:
-        raise ImageError("a video: fotopoort checks photos only, so a person must check it")
+        raise ImageError(P.A_VIDEO)
     with warnings.catch_warnings():
         # Pillow warns about corrupt EXIF, truncated reads, palette transparency, ...: the file
         # either decodes whole below or is refused; our own pixel limit replaces its bomb check
@@ -82,22 +83,20 @@ def _decode(data: bytes, max_pixels: int, max_side: int | None) -> LoadedImage:
     try:
         im = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
-        raise ImageError("not an image (unrecognised content)") from None
+        raise ImageError(P.NOT_AN_IMAGE) from None
     except Image.DecompressionBombError:
-        raise ImageError("refused: too many pixels (decompression bomb?)") from None
+        raise ImageError(P.BOMB) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"cannot be read: {exc}") from None
+        raise ImageError(P.CANNOT_BE_READ, why=exc) from None
     with im:
         fmt = im.format or "unknown"
         if fmt not in SUPPORTED_FORMATS:
-            raise ImageError(f"unsupported image format {fmt}: a person must check it")
+            raise ImageError(P.UNSUPPORTED_FORMAT, fmt=fmt)
         width, height = im.size
         if width <= 0 or height <= 0:
-            raise ImageError("image has no pixels")
+            raise ImageError(P.NO_PIXELS)
         if width * height > max_pixels:
-            raise ImageError(
-                f"refused: {width}x{height} has more pixels than the limit of {max_pixels:,}"
-            )
+            raise ImageError(P.TOO_MANY_PIXELS, width=width, height=height, limit=f"{max_pixels:,}")
         if max_side and fmt == "JPEG" and max(width, height) > max_side:
             factor = max_side / max(width, height)
             # draft picks the smallest DCT scale that is still at least this size
@@ -107,7 +106,7 @@ def _decode(data: bytes, max_pixels: int, max_side: int | None) -> LoadedImage:
             upright = ImageOps.exif_transpose(im)
             rgb = _to_rgb(upright)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            raise ImageError(f"cannot be read whole: {exc}") from None
+            raise ImageError(P.NOT_READ_WHOLE, why=exc) from None
         # Some formats (TIFF) come out of Pillow upright already: compare sizes, not tags.
         swapped = upright.size != im.size
     original = (height, width) if swapped else (width, height)

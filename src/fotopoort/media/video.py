@@ -26,6 +26,7 @@ from fotopoort.engines.faces import DetectedFace, DetectionSettings, FaceEngine,
 from fotopoort.errors import ImageError
 from fotopoort.matching import Encoding
 from fotopoort.media.photos import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
+from fotopoort.messages import problems as P
 from fotopoort.model import Box, FaceResult, FaceStatus, MediaKind, PhotoAnalysis
 from fotopoort.text import timecode
 from fotopoort.tracks import Follower, Look, Observation, build_tracks, normalised, video_faces
@@ -143,9 +144,9 @@ def sample_video(
     try:
         yield from _sample(path, settings, max_side, info, on_frame)
     except av.FFmpegError as exc:
-        raise ImageError(f"cannot be decoded whole: {exc.strerror or exc}") from None
+        raise ImageError(P.NOT_DECODED_WHOLE, why=exc.strerror or exc) from None
     except (OSError, ValueError, MemoryError) as exc:
-        raise ImageError(f"cannot be decoded whole: {exc}") from None
+        raise ImageError(P.NOT_DECODED_WHOLE, why=exc) from None
 
 
 def _sample(
@@ -160,9 +161,9 @@ def _sample(
     with av.open(str(path), mode="r") as container:
         streams = list(container.streams.video)  # cover art is a picture stream too
         if not streams:
-            raise ImageError("a video file without a picture stream fotopoort can decode")
+            raise ImageError(P.NO_PICTURE_STREAM)
         if len(streams) > 1:
-            raise ImageError(f"a video with {len(streams)} picture streams: a person must check it")
+            raise ImageError(P.STREAMS, n=len(streams))
         stream = streams[0]
         stream.thread_type = "AUTO"
         info.width, info.height = stream.codec_context.width, stream.codec_context.height
@@ -219,23 +220,20 @@ def _check_rest(container: InputContainer, stream: VideoStream, settings: VideoS
         return
     for packet in container.demux(stream):
         if packet.is_corrupt:
-            raise ImageError("cannot be decoded whole: a corrupt packet after the analysed part")
+            raise ImageError(P.CORRUPT_AFTER)
 
 
 def _check_complete(info: VideoInfo, last_time: float, rate: Fraction | None) -> None:
     """A file cut short decodes without an error to where it was cut: compare with the
     duration its header promises."""
     if info.frames == 0:
-        raise ImageError("cannot be decoded: no frame in the video")
+        raise ImageError(P.NO_FRAME)
     if info.duration is None:
         return
     frame_time = 1.0 / float(rate) if rate else 0.04
     shortfall = info.duration - (last_time + frame_time)
     if shortfall > max(0.5, 3 * frame_time):
-        raise ImageError(
-            f"cannot be decoded whole: frames end at {timecode(last_time)} of "
-            f"{timecode(info.duration)} (truncated?)"
-        )
+        raise ImageError(P.FRAMES_END, end=timecode(last_time), duration=timecode(info.duration))
 
 
 def analyse_video(
@@ -272,7 +270,7 @@ def analyse_video(
                 )
             )
     except ImageError as exc:
-        return PhotoAnalysis(faces=(), error=str(exc))
+        return PhotoAnalysis(faces=(), error=exc.english)
     tracks = build_tracks(frames, settings.tracking)
     return PhotoAnalysis(
         video_faces(tracks), limit=info.limit, limit_decides=settings.beyond_limits_decides

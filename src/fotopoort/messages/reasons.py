@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fotopoort.lang import Lang
-from fotopoort.messages import Text, render
+from fotopoort.messages import Text, problems, render
 from fotopoort.model import ConsentSnapshot, Reason, ReasonCode, Variant
 from fotopoort.text import timecode
 
@@ -123,7 +123,7 @@ def reason_text(reason: Reason, consents: ConsentSnapshot | None, lang: Lang | N
         "size_px": reason.size_px or 0,
         "by": reason.by or "",
         "note": render(APPROVAL_NOTE, lang, note=reason.note) if reason.note else "",
-        "detail": reason.detail or "",
+        "detail": problems.show(reason.detail, lang) if reason.detail else "",
         "label": "",
     }
     if reason.child is not None:

@@ -22,14 +22,16 @@ from fotopoort import faults
 from fotopoort.atomic import move_into_place
 from fotopoort.channels import Channel
 from fotopoort.media.video import is_video
+from fotopoort.messages import problems as P
+from fotopoort.messages import render
 from fotopoort.model import Checked, Decision, Reason, ReasonCode, Variant, Verdict
 from fotopoort.publish.derived import Changed, MadeCopy, Stripping, write_derived
 from fotopoort.publish.sanitize import MetadataError
 from fotopoort.scan import outside_root, sha256_file
 
 TMP_DIR = ".fotopoort-tmp"  # in OUT, so a rename into place never crosses file systems
-CHANGED = "changed while it was checked (not copied; run again)"
-LINK_OUT = "a link that now points outside PATH (not copied)"
+CHANGED = P.CHANGED_NOT_COPIED.en  # stored in English, shown by messages.problems
+LINK_OUT = P.LINK_OUT.en
 
 
 def clear_temp(out: Path) -> None:
@@ -121,10 +123,7 @@ def _place_stripped(out: Path, item: Checked, dst: Path, stripping: Stripping) -
         # and fotopoort cannot rebuild a video without them yet: like any copy that cannot be
         # made clean, it is not written (docs/cli.md: switch strip_metadata off per channel to
         # publish videos as recorded, knowingly).
-        return (
-            f"{METADATA}: a video cannot be rebuilt without its metadata yet; "
-            "strip_metadata in consents.yaml (not copied)"
-        )
+        return f"{METADATA}: {P.VIDEO_NOT_REBUILT.en}"
     known = stripping.known.get(sha, frozenset())
     try:
         copy_sha = write_derived(
@@ -133,7 +132,7 @@ def _place_stripped(out: Path, item: Checked, dst: Path, stripping: Stripping) -
     except Changed:
         return CHANGED
     except MetadataError as exc:
-        return f"{METADATA}: {exc} (not copied)"
+        return f"{METADATA}: {render(P.NOT_COPIED, 'en', why=exc.english)}"
     stripping.made.append(MadeCopy(item.photo.photo.rel, sha, copy_sha))
     return None
 

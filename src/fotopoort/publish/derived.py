@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fotopoort.atomic import move_into_place
 from fotopoort.media.video import is_video
+from fotopoort.messages import problems as P
 from fotopoort.publish.sanitize import MetadataError, Published, strip_metadata
 from fotopoort.scan import sha256_file
 
@@ -73,7 +74,7 @@ def write_derived(
         with src.open("rb") as fh:
             st = os.fstat(fh.fileno())
             if is_video(fh.read(16), src.suffix):  # never read a video of gigabytes whole
-                raise MetadataError("a video cannot be rebuilt without its metadata yet")
+                raise MetadataError(P.VIDEO_METADATA)
             fh.seek(0)
             data = fh.read()
     except FileNotFoundError:

@@ -32,6 +32,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from fotopoort.errors import FotopoortError
+from fotopoort.messages import problems as P
 from fotopoort.model import Box
 
 JPEG_QUALITY = 92
@@ -125,7 +126,7 @@ def redact(
     """The photo without metadata, each box (upright, full-resolution) enlarged by `margin` and
     covered by a solid fill. The result is read back: every covered area must still be filled."""
     if not boxes:
-        raise MetadataError("nothing to redact: no face given")
+        raise MetadataError(P.NOTHING_TO_REDACT)
     image, fmt, options = _clean_image(data, max_pixels)
     areas = [enlarge(b, margin, image.size) for b in boxes]
     fill = _fill_for(image.mode)
@@ -147,17 +148,15 @@ def _clean_image(data: bytes, max_pixels: int) -> tuple[Image.Image, str, dict[s
         try:
             im = Image.open(io.BytesIO(data))
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise MetadataError(f"cannot be read: {exc}") from None
+            raise MetadataError(P.CANNOT_BE_READ, why=exc) from None
         except Image.DecompressionBombError:
-            raise MetadataError("refused: too many pixels") from None
+            raise MetadataError(P.COPY_TOO_MANY_PIXELS) from None
         with im:
             fmt = im.format or "unknown"
             if fmt not in _OUTPUT_FORMAT:
-                raise MetadataError(
-                    f"metadata cannot be removed from {fmt} safely: convert it to JPEG or PNG"
-                )
+                raise MetadataError(P.NOT_SAFELY, fmt=fmt)
             if im.size[0] * im.size[1] > max_pixels:
-                raise MetadataError(f"refused: more pixels than the limit of {max_pixels:,}")
+                raise MetadataError(P.COPY_OVER_LIMIT, limit=f"{max_pixels:,}")
             options: dict[str, object] = {}
             icc = im.info.get("icc_profile")
             if isinstance(icc, bytes) and icc:
@@ -175,7 +174,7 @@ def _clean_image(data: bytes, max_pixels: int) -> tuple[Image.Image, str, dict[s
                 # from the pixels alone: a new image carries none of the original's info
                 clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
             except (OSError, SyntaxError, ValueError) as exc:
-                raise MetadataError(f"cannot be read whole: {exc}") from None
+                raise MetadataError(P.NOT_READ_WHOLE, why=exc) from None
     return clean, _OUTPUT_FORMAT[fmt], options
 
 
@@ -223,7 +222,7 @@ def check_clean(data: bytes) -> None:
     pixels, an ICC profile and the container's own fields."""
     for sig in _FORBIDDEN:
         if sig in data:
-            raise MetadataError(f"metadata left in the copy ({sig[:20]!r})")
+            raise MetadataError(P.METADATA_LEFT, what=repr(sig[:20]))
     if data.startswith(b"\xff\xd8"):
         _check_jpeg(data)
     elif data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -231,18 +230,18 @@ def check_clean(data: bytes) -> None:
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         _check_webp(data)
     elif not data.startswith(b"BM"):
-        raise MetadataError("the copy is not a JPEG, PNG, WebP or BMP")
+        raise MetadataError(P.NOT_AN_OUTPUT_FORMAT)
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
             left = set(im.info) - _ALLOWED_INFO
             if left or len(im.getexif()):
-                raise MetadataError(f"metadata left in the copy: {sorted(left) or 'EXIF'}")
+                raise MetadataError(P.METADATA_LEFT_LIST, what=sorted(left) or "EXIF")
             if getattr(im, "n_frames", 1) != 1:
-                raise MetadataError("the copy holds more than one picture")
+                raise MetadataError(P.MORE_THAN_ONE)
     except (OSError, SyntaxError, ValueError) as exc:
-        raise MetadataError(f"the copy cannot be read back: {exc}") from None
+        raise MetadataError(P.NOT_READ_BACK, why=exc) from None
 
 
 def _check_jpeg(data: bytes) -> None:
@@ -251,7 +250,7 @@ def _check_jpeg(data: bytes) -> None:
     pos = 2
     while True:
         if pos + 4 > len(data) or data[pos] != 0xFF:
-            raise MetadataError("the copy is not a well-formed JPEG")
+            raise MetadataError(P.BAD_JPEG)
         marker = data[pos + 1]
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         body = data[pos + 4 : pos + 2 + length]
@@ -265,10 +264,10 @@ def _check_jpeg(data: bytes) -> None:
             or (marker == 0xEE and body.startswith(b"Adobe"))  # colour transform of CMYK
         )
         if not allowed:
-            raise MetadataError(f"metadata left in the copy (JPEG segment 0x{marker:02X})")
+            raise MetadataError(P.METADATA_LEFT, what=f"JPEG segment 0x{marker:02X}")
         pos += 2 + length
     if not data.endswith(b"\xff\xd9") or data.find(b"\xff\xd9", pos) != len(data) - 2:
-        raise MetadataError("the copy holds data after the end of the image")
+        raise MetadataError(P.DATA_AFTER_END)
 
 
 _PNG_CHUNKS = frozenset(
@@ -283,12 +282,12 @@ def _check_png(data: bytes) -> None:
         (length,) = struct.unpack(">I", data[pos : pos + 4])
         kind = data[pos + 4 : pos + 8]
         if kind not in _PNG_CHUNKS:
-            raise MetadataError(f"metadata left in the copy (PNG chunk {kind!r})")
+            raise MetadataError(P.METADATA_LEFT, what=f"PNG chunk {kind!r}")
         pos += 12 + length
         if kind == b"IEND":
             break
     if pos != len(data):
-        raise MetadataError("the copy holds data after the end of the image")
+        raise MetadataError(P.DATA_AFTER_END)
 
 
 def _check_webp(data: bytes) -> None:
@@ -297,12 +296,12 @@ def _check_webp(data: bytes) -> None:
         kind = data[pos : pos + 4]
         (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
         if kind not in (b"VP8 ", b"VP8L", b"VP8X", b"ICCP", b"ALPH"):
-            raise MetadataError(f"metadata left in the copy (WebP chunk {kind!r})")
+            raise MetadataError(P.METADATA_LEFT, what=f"WebP chunk {kind!r}")
         if kind == b"VP8X" and data[pos + 8] & 0x0E:  # EXIF, XMP or animation flag
-            raise MetadataError("metadata left in the copy (WebP VP8X flags)")
+            raise MetadataError(P.METADATA_LEFT, what="WebP VP8X flags")
         pos += 8 + length + (length & 1)
     if pos != len(data):
-        raise MetadataError("the copy holds data after the end of the image")
+        raise MetadataError(P.DATA_AFTER_END)
 
 
 def _check_filled(data: bytes, areas: Sequence[Box], mode: str) -> None:
@@ -315,4 +314,4 @@ def _check_filled(data: bytes, areas: Sequence[Box], mode: str) -> None:
         inset = 8 if a.width > 32 and a.height > 32 else 0
         region = pixels[a.top + inset : a.bottom - inset, a.left + inset : a.right - inset]
         if region.size and np.abs(region.astype(np.int32) - expected).max() > 12:
-            raise MetadataError("a redacted area is not covered in the copy")
+            raise MetadataError(P.NOT_COVERED)

@@ -1,0 +1,166 @@
+"""What is wrong with a file: a photo or video that cannot be read, a copy whose metadata
+cannot be removed. Raised as `ImageError(P.X, ...)` / `MetadataError(P.X, ...)`.
+
+Such a problem is also stored (the cached analysis keeps it, a decision's reason quotes it), and
+what is stored is its English text: the cache stays the same whatever language a run speaks.
+`show` gives a stored English text in the run's language again, by reading it back against
+these templates; a text none of them matches (stored by an older version) is shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import cache
+
+from fotopoort.lang import Lang
+from fotopoort.messages import Text, render
+
+# a photo (media/photos.py)
+EMPTY_FILE = Text(nl="leeg bestand", en="empty file")
+A_VIDEO = Text(
+    nl="een video: fotopoort controleert hier alleen foto's, dus een persoon moet hem bekijken",
+    en="a video: fotopoort checks photos only, so a person must check it",
+)
+NOT_AN_IMAGE = Text(
+    nl="geen afbeelding (onbekende inhoud)", en="not an image (unrecognised content)"
+)
+BOMB = Text(
+    nl="geweigerd: te veel pixels (decompressiebom?)",
+    en="refused: too many pixels (decompression bomb?)",
+)
+CANNOT_BE_READ = Text(nl="kan niet gelezen worden: {why}", en="cannot be read: {why}")
+UNSUPPORTED_FORMAT = Text(
+    nl="afbeeldingsformaat {fmt} wordt niet ondersteund: een persoon moet het bekijken",
+    en="unsupported image format {fmt}: a person must check it",
+)
+NO_PIXELS = Text(nl="afbeelding zonder pixels", en="image has no pixels")
+TOO_MANY_PIXELS = Text(
+    nl="geweigerd: {width}x{height} heeft meer pixels dan de grens van {limit}",
+    en="refused: {width}x{height} has more pixels than the limit of {limit}",
+)
+NOT_READ_WHOLE = Text(
+    nl="kan niet helemaal gelezen worden: {why}", en="cannot be read whole: {why}"
+)
+
+# a video (media/video.py)
+NOT_DECODED_WHOLE = Text(
+    nl="kan niet helemaal gedecodeerd worden: {why}", en="cannot be decoded whole: {why}"
+)
+NO_PICTURE_STREAM = Text(
+    nl="een videobestand zonder beeldstroom die fotopoort kan decoderen",
+    en="a video file without a picture stream fotopoort can decode",
+)
+STREAMS = Text(
+    nl="een video met {n} beeldstromen: een persoon moet hem bekijken",
+    en="a video with {n} picture streams: a person must check it",
+)
+CORRUPT_AFTER = Text(
+    nl="kan niet helemaal gedecodeerd worden: een beschadigd pakket na het geanalyseerde deel",
+    en="cannot be decoded whole: a corrupt packet after the analysed part",
+)
+NO_FRAME = Text(
+    nl="kan niet gedecodeerd worden: geen beeld in de video",
+    en="cannot be decoded: no frame in the video",
+)
+FRAMES_END = Text(
+    nl="kan niet helemaal gedecodeerd worden: de beelden houden op bij {end} van {duration} "
+    "(afgebroken?)",
+    en="cannot be decoded whole: frames end at {end} of {duration} (truncated?)",
+)
+
+# a copy without metadata, or redacted (publish/)
+NOTHING_TO_REDACT = Text(
+    nl="niets af te schermen: geen gezicht gegeven", en="nothing to redact: no face given"
+)
+COPY_TOO_MANY_PIXELS = Text(nl="geweigerd: te veel pixels", en="refused: too many pixels")
+NOT_SAFELY = Text(
+    nl="metadata kan niet veilig uit {fmt} verwijderd worden: zet het om naar JPEG of PNG",
+    en="metadata cannot be removed from {fmt} safely: convert it to JPEG or PNG",
+)
+COPY_OVER_LIMIT = Text(
+    nl="geweigerd: meer pixels dan de grens van {limit}",
+    en="refused: more pixels than the limit of {limit}",
+)
+METADATA_LEFT = Text(
+    nl="metadata achtergebleven in de kopie ({what})", en="metadata left in the copy ({what})"
+)
+METADATA_LEFT_LIST = Text(
+    nl="metadata achtergebleven in de kopie: {what}", en="metadata left in the copy: {what}"
+)
+NOT_AN_OUTPUT_FORMAT = Text(
+    nl="de kopie is geen JPEG, PNG, WebP of BMP", en="the copy is not a JPEG, PNG, WebP or BMP"
+)
+MORE_THAN_ONE = Text(
+    nl="de kopie bevat meer dan één afbeelding", en="the copy holds more than one picture"
+)
+NOT_READ_BACK = Text(
+    nl="de kopie kan niet teruggelezen worden: {why}", en="the copy cannot be read back: {why}"
+)
+BAD_JPEG = Text(nl="de kopie is geen goedgevormde JPEG", en="the copy is not a well-formed JPEG")
+DATA_AFTER_END = Text(
+    nl="de kopie bevat gegevens na het einde van de afbeelding",
+    en="the copy holds data after the end of the image",
+)
+NOT_COVERED = Text(
+    nl="een afgeschermd gebied is niet bedekt in de kopie",
+    en="a redacted area is not covered in the copy",
+)
+VIDEO_METADATA = Text(
+    nl="een video kan nog niet zonder zijn metadata opnieuw opgebouwd worden",
+    en="a video cannot be rebuilt without its metadata yet",
+)
+
+# why a copy was not put in place (publish/copies.py)
+CHANGED_NOT_COPIED = Text(
+    nl="gewijzigd terwijl het gecontroleerd werd (niet gekopieerd; draai opnieuw)",
+    en="changed while it was checked (not copied; run again)",
+)
+LINK_OUT = Text(
+    nl="een koppeling die nu buiten PATH wijst (niet gekopieerd)",
+    en="a link that now points outside PATH (not copied)",
+)
+VIDEO_NOT_REBUILT = Text(
+    nl="een video kan nog niet zonder zijn metadata opnieuw opgebouwd worden; "
+    "strip_metadata in consents.yaml (niet gekopieerd)",
+    en="a video cannot be rebuilt without its metadata yet; strip_metadata in consents.yaml "
+    "(not copied)",
+)
+NOT_COPIED = Text(nl="{why} (niet gekopieerd)", en="{why} (not copied)")
+
+
+def _plain(template: str) -> str:
+    """`template` without conversions and format specs: the values read back are text."""
+    return "".join(
+        literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name else "")
+        for literal, name, _, _ in string.Formatter().parse(template)
+    )
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], Text], ...]:
+    found = []
+    for text in (v for v in globals().values() if isinstance(v, Text)):
+        regex = "".join(
+            re.escape(literal) + (f"(?P<{name}>.+?)" if name else "")
+            for literal, name, _, _ in string.Formatter().parse(text.en)
+        )
+        found.append((re.compile(regex + r"\Z", re.DOTALL), text))
+    # the most literal text first, so "refused: too many pixels (decompression bomb?)" is not
+    # read as "refused: {why}"
+    found.sort(key=lambda p: -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", p[0].pattern)))
+    return tuple(found)
+
+
+def show(stored: str, lang: Lang | None = None, _depth: int = 0) -> str:
+    """A stored (English) problem in `lang` (default: the run's language); a value in it that is
+    itself a problem ("{why} (not copied)") is shown in `lang` too."""
+    for regex, text in _patterns():
+        found = regex.match(stored)
+        if found is not None:
+            values = {
+                k: show(v, lang, _depth + 1) if _depth < 2 else v
+                for k, v in found.groupdict().items()
+            }
+            return render(Text(nl=_plain(text.nl), en=_plain(text.en)), lang, **values)
+    return stored
