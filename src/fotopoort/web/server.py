@@ -17,6 +17,7 @@ from waitress.server import create_server
 from fotopoort.channels import Channel
 from fotopoort.config import Policy
 from fotopoort.errors import UsageError
+from fotopoort.messages import errors as E
 from fotopoort.store import Store
 from fotopoort.web.app import Gate, create_app, review_copies
 
@@ -43,7 +44,7 @@ def serve(
 ) -> str:
     """Serve until Ctrl-C, `stop` or `idle_minutes` without a request. Returns why it stopped."""
     if not policy.database.is_file():
-        raise UsageError(f"{policy.database}: no database yet (import a consent export first)")
+        raise UsageError(E.SERVE_NO_DATABASE, path=policy.database)
     store = Store(policy.database, read_only=True)
     try:
         store.require_snapshot()
@@ -60,7 +61,7 @@ def serve(
         )
     except OSError as exc:
         raise UsageError(
-            f"cannot listen on {options.host}:{options.port}: {exc.strerror}"
+            E.CANNOT_LISTEN, host=options.host, port=options.port, why=exc.strerror
         ) from None
     port = server.effective_port
     shown_host = options.host if ":" not in options.host else f"[{options.host}]"
