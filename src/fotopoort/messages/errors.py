@@ -322,3 +322,18 @@ SERVE_NO_DATABASE = Text(
 CANNOT_LISTEN = Text(
     nl="kan niet luisteren op {host}:{port}: {why}", en="cannot listen on {host}:{port}: {why}"
 )
+
+# the database's schema version (store/schema.py)
+SCHEMA_NEWER = Text(
+    nl="hij is gemaakt door een nieuwere fotopoort (schema {version}; deze kent tot en met "
+    "{known}): installeer die versie",
+    en="it was made by a newer fotopoort (schema {version}; this one knows up to {known}): "
+    "install that version",
+)
+SCHEMA_OLDER_READ_ONLY = Text(
+    nl="hij is gemaakt door een oudere fotopoort (schema {version}) en kan hier niet "
+    "bijgewerkt worden, omdat hij alleen-lezen is: draai één keer een fotopoort-commando waar "
+    "hij beschreven kan worden",
+    en="it was made by an older fotopoort (schema {version}) and cannot be upgraded here, "
+    "because it is read-only: run any fotopoort command once where it can be written",
+)

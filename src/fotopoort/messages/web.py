@@ -69,3 +69,11 @@ NO_SUCH_COPY = Text(
     nl="die afgedekte kopie is er niet (meer): vraag hem opnieuw",
     en="that redacted copy is not there (any more): ask for it again",
 )
+
+# --- why the page's server stopped (`review serve`: "review page {why}") --------------------------
+
+STOPPED = Text(nl="gestopt", en="stopped")
+STOPPED_IDLE = Text(
+    nl="gestopt na {minutes} min zonder gebruik", en="stopped after {minutes} min without use"
+)
+STOPPED_CTRL_C = Text(nl="gestopt (Ctrl-C)", en="stopped (Ctrl-C)")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from fotopoort.messages import errors as E
+from fotopoort.messages import render
+
 _DELETE_TRIGGER = """CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"""
 
@@ -210,18 +213,11 @@ def upgrade(conn: sqlite3.Connection) -> int:
 def _require_known(conn: sqlite3.Connection) -> int:
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(
-            f"it was made by a newer fotopoort (schema {version}; this one knows up to "
-            f"{SCHEMA_VERSION}): install that version"
-        )
+        raise sqlite3.DatabaseError(render(E.SCHEMA_NEWER, version=version, known=SCHEMA_VERSION))
     return version
 
 
 def _require_current(conn: sqlite3.Connection) -> None:
     """A database opened read-only cannot be upgraded; an older one is refused in one line."""
     if _require_known(conn) < SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(
-            f"it was made by an older fotopoort (schema {schema_version(conn)}) and cannot be "
-            "upgraded here, because it is read-only: run any fotopoort command once where it "
-            "can be written"
-        )
+        raise sqlite3.DatabaseError(render(E.SCHEMA_OLDER_READ_ONLY, version=schema_version(conn)))

@@ -18,6 +18,8 @@ from fotopoort.channels import Channel
 from fotopoort.config import Policy
 from fotopoort.errors import UsageError
 from fotopoort.messages import errors as E
+from fotopoort.messages import render
+from fotopoort.messages import web as texts
 from fotopoort.store import Store
 from fotopoort.web.app import Gate, create_app, review_copies
 
@@ -74,14 +76,14 @@ def serve(
     if options.open_browser and _graphical():
         webbrowser.open(url)
     stop = stop or threading.Event()
-    why = "stopped"
+    why = render(texts.STOPPED)
     try:
         while not stop.wait(1.0):
             if gate.idle_for() > options.idle_minutes * 60:
-                why = f"stopped after {options.idle_minutes:g} min without use"
+                why = render(texts.STOPPED_IDLE, minutes=f"{options.idle_minutes:g}")
                 break
     except KeyboardInterrupt:
-        why = "stopped (Ctrl-C)"
+        why = render(texts.STOPPED_CTRL_C)
     finally:
         server.close()
         shutil.rmtree(copies, ignore_errors=True)  # approvals are recorded by the copy's sha256
