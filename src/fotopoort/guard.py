@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fotopoort.consents import ChangeKind, ConsentChange
+from fotopoort.messages import errors as E
+from fotopoort.messages import render
 from fotopoort.model import ConsentSnapshot
 
 _GIVING = (ChangeKind.GIVEN, ChangeKind.BIOMETRIC_GIVEN)
@@ -45,17 +47,23 @@ def older_than_current(
     snapshot imported before the current one."""
     if new.export_date is not None and current.export_date is not None:
         if new.export_date < current.export_date:
-            return (
-                f"the export is dated {new.export_date.isoformat()}, older than the current "
-                f"snapshot {current_id} ({current.source}, dated "
-                f"{current.export_date.isoformat()})"
+            return render(
+                E.OLDER_BY_DATE,
+                date=new.export_date.isoformat(),
+                current=current_id,
+                source=current.source,
+                current_date=current.export_date.isoformat(),
             )
         return None
     for e in earlier:
         if e.id != current_id and e.sha256 == new.sha256:
-            return (
-                f"it is the same file as snapshot {e.id} ({e.source}, imported {e.imported_at}), "
-                f"which snapshot {current_id} ({current.source}) replaced"
+            return render(
+                E.OLDER_SAME_FILE,
+                id=e.id,
+                source=e.source,
+                imported=e.imported_at,
+                current=current_id,
+                current_source=current.source,
             )
     return None
 
@@ -70,7 +78,7 @@ def who(changes: Sequence[ConsentChange]) -> list[str]:
 
 def listing(names: Sequence[str]) -> str:
     shown = ", ".join(names[:_SHOWN])
-    return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
+    return shown + (render(E.AND_MORE, n=len(names) - _SHOWN) if len(names) > _SHOWN else "")
 
 
 def mass_changes(
@@ -82,16 +90,12 @@ def mass_changes(
     joined = {c.child for c in changes if c.kind is ChangeKind.JOINED}
     given = who([c for c in changes if c.kind in _GIVING and c.child not in joined])
     if many(len(given), total):
-        problems.append(
-            f"it gives consent back for {len(given)} children at once: {listing(given)}"
-        )
+        problems.append(render(E.GIVES_BACK, n=len(given), who=listing(given)))
     left = [c for c in changes if c.kind is ChangeKind.LEFT]
     if many(len(left), total):
         gone = {c.child for c in left}
         losing = sum(1 for child in enrolled if child in gone)
         problems.append(
-            f"{len(left)} of {total} children are not in it (is it the export of one group "
-            f"only?); they would leave, and {losing} enrolled of them would lose their face "
-            f"encodings: {listing(who(left))}"
+            render(E.MANY_LEFT, n=len(left), total=total, losing=losing, who=listing(who(left)))
         )
     return problems

@@ -50,18 +50,12 @@ def import_consents(
         earlier = [guard.Earlier(*row) for row in store.snapshots()]
         older = guard.older_than_current(snap, before.snapshot, before.id, earlier)
         if older and not older_ok:
-            raise ConfirmationNeeded(
-                f"{export.name}: not imported: {older}; an older export would bring back "
-                "consent withdrawn since. Import the newest export, or pass --older-ok if this "
-                "one really is the school's current register"
-            )
+            raise ConfirmationNeeded(E.NOT_IMPORTED_OLDER, name=export.name, why=older)
         planned = diff_snapshots(before.snapshot, snap, tuple(policy.channels))
         problems = guard.mass_changes(planned, before.snapshot, store.enrolled_children())
         if problems and not yes:
-            raise ConfirmationNeeded(
-                f"{export.name}: not imported: {'; and '.join(problems)}. Check that this is "
-                "the right export, then run again with --yes"
-            )
+            why = say(E.AND_ALSO).join(problems)
+            raise ConfirmationNeeded(E.NOT_IMPORTED_MASS, name=export.name, why=why)
     outcome = store.import_snapshot(snap, tuple(policy.channels))
     changes: tuple[ConsentChange, ...] = ()
     if before is not None and not outcome.already_current:

@@ -337,3 +337,44 @@ SCHEMA_OLDER_READ_ONLY = Text(
     en="it was made by an older fotopoort (schema {version}) and cannot be upgraded here, "
     "because it is read-only: run any fotopoort command once where it can be written",
 )
+
+# an import a person must confirm (guard.py, commands/consents.py)
+OLDER_BY_DATE = Text(
+    nl="de export is gedateerd {date}, ouder dan de huidige momentopname {current} ({source}, "
+    "gedateerd {current_date})",
+    en="the export is dated {date}, older than the current snapshot {current} ({source}, dated "
+    "{current_date})",
+)
+OLDER_SAME_FILE = Text(
+    nl="het is hetzelfde bestand als momentopname {id} ({source}, ingelezen {imported}), die "
+    "door momentopname {current} ({current_source}) vervangen is",
+    en="it is the same file as snapshot {id} ({source}, imported {imported}), which snapshot "
+    "{current} ({current_source}) replaced",
+)
+AND_MORE = Text(nl=" en nog {n}", en=" and {n} more")
+GIVES_BACK = Text(
+    nl="het geeft in één keer toestemming terug voor {n} kinderen: {who}",
+    en="it gives consent back for {n} children at once: {who}",
+)
+MANY_LEFT = Text(
+    nl="{n} van de {total} kinderen staan er niet in (is het de export van maar één groep?); "
+    "ze zouden vertrekken, en van {losing} geregistreerden onder hen zouden de "
+    "gezichtscoderingen verdwijnen: {who}",
+    en="{n} of {total} children are not in it (is it the export of one group only?); they "
+    "would leave, and {losing} enrolled of them would lose their face encodings: {who}",
+)
+NOT_IMPORTED_OLDER = Text(
+    nl="{name}: niet ingelezen: {why}; een oudere export zou toestemming terugbrengen die "
+    "sindsdien is ingetrokken. Lees de nieuwste export in, of geef --older-ok als deze echt "
+    "het huidige register van de school is",
+    en="{name}: not imported: {why}; an older export would bring back consent withdrawn since. "
+    "Import the newest export, or pass --older-ok if this one really is the school's current "
+    "register",
+)
+NOT_IMPORTED_MASS = Text(
+    nl="{name}: niet ingelezen: {why}. Controleer dat dit de juiste export is, en draai dan "
+    "opnieuw met --yes",
+    en="{name}: not imported: {why}. Check that this is the right export, then run again with "
+    "--yes",
+)
+AND_ALSO = Text(nl="; en ", en="; and ")

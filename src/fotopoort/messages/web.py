@@ -77,3 +77,31 @@ STOPPED_IDLE = Text(
     nl="gestopt na {minutes} min zonder gebruik", en="stopped after {minutes} min without use"
 )
 STOPPED_CTRL_C = Text(nl="gestopt (Ctrl-C)", en="stopped (Ctrl-C)")
+
+# --- what the page says after an action, and when it refuses one ---------------------------------
+
+NAME_FIRST = Text(
+    nl="Typ uw naam: die komt bij elke beslissing in het auditlogboek.",
+    en="Type your name: it goes in the audit trail with every decision.",
+)
+NAME_FIRST_SHORT = Text(
+    nl="typ eerst uw naam: die komt in het auditlogboek",
+    en="type your name first: it goes in the audit trail",
+)
+CHOOSE_A_CHILD = Text(
+    nl="gezicht {face}: kies een kind uit de lijst", en="face {face}: choose a child from the list"
+)
+EXPECTED_NUMBER = Text(
+    nl="{what}: verwacht een getal, kreeg {value!r}", en="{what}: expected a number, got {value!r}"
+)
+NO_SUCH_PHOTO = Text(nl="deze foto is er niet", en="no such photo")
+PHOTO_CHANGED_OR_GONE = Text(
+    nl="die foto is gewijzigd of weg sinds de controle: controleer hem opnieuw",
+    en="that photo changed or is gone since it was checked: check it again",
+)
+FACE_NAMED = Text(nl="gezicht {face} benoemd; {outcome}", en="face {face} named; {outcome}")
+APPROVED_FOR = Text(
+    nl="goedgekeurd voor {channel}; {outcome}", en="approved for {channel}; {outcome}"
+)
+NOTHING_CHANGED = Text(nl="er is niets veranderd", en="nothing changed")
+NOW = Text(nl="{photo}: nu {verdicts}", en="{photo}: now {verdicts}")

@@ -319,7 +319,7 @@ def create_app(
         by = request.form.get("by", "").strip()
         response = redirect(url_for("index"), code=303)
         if not by:
-            flash("Type your name: it goes in the audit trail with every decision.", "error")
+            flash(render(texts.NAME_FIRST), "error")
         else:
             response.set_cookie(
                 BY_COOKIE, by[:100], httponly=True, samesite="Strict", max_age=365 * 86400
@@ -335,7 +335,7 @@ def create_app(
         by = request.cookies.get(BY_COOKIE, "").strip()
         try:
             if not by:
-                raise UsageError("type your name first: it goes in the audit trail")
+                raise UsageError(texts.NAME_FIRST_SHORT)
             with writing() as store:
                 path = _decided_path(store, sha)
                 flash(do(store, path, by, request.form.get("note", "").strip()), "done")
@@ -349,9 +349,9 @@ def create_app(
             face = _int(request.form.get("face", ""), "face")
             child = request.form.get("child", "")
             if not child:
-                raise UsageError(f"face {face}: choose a child from the list")
+                raise UsageError(texts.CHOOSE_A_CHILD, face=face)
             items = commands.review_assign(policy, store, path, face, child, by, note)
-            return f"face {face} named; " + _outcome(items)
+            return render(texts.FACE_NAMED, face=face, outcome=_outcome(items))
 
         return act(do)
 
@@ -370,7 +370,7 @@ def create_app(
             ch = policy.require_channel(request.form.get("channel", ""))
             group = request.form.get("group") or None
             items = commands.review_approve(policy, store, path, ch, group, by, note)
-            return f"approved for {ch.value}; " + _outcome(items)
+            return render(texts.APPROVED_FOR, channel=ch.value, outcome=_outcome(items))
 
         return act(do)
 
@@ -415,27 +415,26 @@ def _copies_folder(copies: Path) -> None:
 
 def _int(value: str, what: str) -> int:
     if not value.isdigit():
-        raise UsageError(f"{what}: expected a number, got {value!r}")
+        raise UsageError(texts.EXPECTED_NUMBER, what=what, value=value)
     return int(value)
 
 
 def _outcome(items: list[Any]) -> str:
     if not items:
-        return "nothing changed"
-    return f"{items[0].photo.photo.shown}: now " + ", ".join(
-        item.decision.verdict.value for item in items
-    )
+        return render(texts.NOTHING_CHANGED)
+    verdicts = ", ".join(item.decision.verdict.value for item in items)
+    return render(texts.NOW, photo=items[0].photo.photo.shown, verdicts=verdicts)
 
 
 def _decided_path(store: Store, sha: str) -> Path:
     """The file of a decided photo whose bytes are still the decided ones."""
     if not _SHA.fullmatch(sha):
-        raise UsageError("no such photo")
+        raise UsageError(texts.NO_SUCH_PHOTO)
     paths = dict.fromkeys(Path(p.path) for p in store.previous_decisions() if p.sha256 == sha)
     for path in paths:
         if sha256_file(path) == sha:
             return path
-    raise UsageError("that photo changed or is gone since it was checked: check it again")
+    raise UsageError(texts.PHOTO_CHANGED_OR_GONE)
 
 
 def _verified_bytes(path: Path, sha: str) -> bytes | None:
