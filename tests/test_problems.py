@@ -21,6 +21,8 @@ SAMPLE = {
     "end": "00:00:04",
     "duration": "00:00:10",
     "what": "JPEG segment 0xE1",
+    "minutes": "30",
+    "until": "00:30:00",
 }
 
 

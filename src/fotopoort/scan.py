@@ -28,6 +28,8 @@ from fotopoort.media.photos import (
 )
 from fotopoort.media.video import analyse_video, is_video
 from fotopoort.messages import errors as E
+from fotopoort.messages import problems as P
+from fotopoort.messages import render
 from fotopoort.model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from fotopoort.pool import Progress, map_in_workers
 from fotopoort.reports.thumbnails import Thumbnail, from_pixels
@@ -112,7 +114,7 @@ def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
             found.append(PhotoFile(given, given.name))
             continue
         if not given.is_dir():
-            found.append(PhotoFile(given, given.name, problem="not a regular file"))
+            found.append(PhotoFile(given, given.name, problem=P.NOT_A_REGULAR_FILE.en))
             continue
         root = given.resolve()
         for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
@@ -120,9 +122,7 @@ def find_photos(paths: Sequence[Path]) -> list[PhotoFile]:
                 path = Path(dirpath) / name
                 if path.is_symlink() and outside_root(PhotoFile(path, "", root)):
                     rel = path.relative_to(given).as_posix()
-                    found.append(
-                        PhotoFile(path, rel, root, "a link to a folder outside PATH", given)
-                    )
+                    found.append(PhotoFile(path, rel, root, P.LINK_TO_FOLDER_OUTSIDE.en, given))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
@@ -141,11 +141,11 @@ def _entry_problem(entry: PhotoFile) -> str | None:
     try:
         mode = entry.path.stat().st_mode
     except OSError:
-        return "a broken link" if entry.path.is_symlink() else "cannot be read"
+        return P.BROKEN_LINK.en if entry.path.is_symlink() else P.UNREADABLE_ENTRY.en
     if outside_root(entry):
-        return "a link to a file outside PATH"
+        return P.LINK_TO_FILE_OUTSIDE.en
     if not stat.S_ISREG(mode):
-        return "not a regular file (a FIFO, socket or device)"
+        return P.SPECIAL_FILE.en
     return None
 
 
@@ -295,7 +295,7 @@ def _work(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        gone = PhotoAnalysis((), f"cannot be opened: {exc.strerror}")
+        gone = PhotoAnalysis((), render(P.CANNOT_BE_OPENED_WHY, "en", why=exc.strerror))
         return None, analysis_to_json(gone), None
     sha = hashlib.sha256(data).hexdigest()
     settings: ScanSettings = _worker["settings"]
@@ -323,7 +323,7 @@ def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | Non
     and after decoding must agree, so the bytes decided are the bytes hashed (and copied)."""
     before = sha256_file(path)
     if before is None:
-        return None, analysis_to_json(PhotoAnalysis((), "cannot be opened")), None
+        return None, analysis_to_json(PhotoAnalysis((), P.CANNOT_BE_OPENED.en)), None
     settings: ScanSettings = _worker["settings"]
     gallery: Gallery = _worker["gallery"]
     enrolled = len(gallery) > 0  # nobody enrolled: no face encoded, as for a photo
@@ -340,7 +340,7 @@ def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | Non
         encode=enrolled,
     )
     if sha256_file(path) != before:
-        return None, analysis_to_json(PhotoAnalysis((), "changed while it was checked")), None
+        return None, analysis_to_json(PhotoAnalysis((), P.CHANGED_WHILE_CHECKED.en)), None
     return before, analysis_to_json(analysis), None  # no thumbnail of a video (yet)
 
 
@@ -370,7 +370,7 @@ def sha256_file(path: Path) -> str | None:
     return h.hexdigest()
 
 
-_WORKER_DIED = "the worker process analysing it stopped (killed, or out of memory?)"
+_WORKER_DIED = P.WORKER_STOPPED.en  # stored in English, shown by messages.problems
 
 
 def _dead(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:

@@ -27,6 +27,7 @@ from fotopoort.errors import ImageError
 from fotopoort.matching import Encoding
 from fotopoort.media.photos import PHOTO_SUFFIXES, VIDEO_SUFFIXES, LoadedImage, Pixels, media_kind
 from fotopoort.messages import problems as P
+from fotopoort.messages import render
 from fotopoort.model import Box, FaceResult, FaceStatus, MediaKind, PhotoAnalysis
 from fotopoort.text import timecode
 from fotopoort.tracks import Follower, Look, Observation, build_tracks, normalised, video_faces
@@ -169,9 +170,12 @@ def _sample(
         info.width, info.height = stream.codec_context.width, stream.codec_context.height
         info.duration = _duration(container, stream)
         if info.width * info.height > settings.max_pixels:
-            info.limit = (
-                f"{info.width}x{info.height} is larger than video.max_pixels "
-                f"{settings.max_pixels:,}"
+            info.limit = render(
+                P.VIDEO_TOO_LARGE,
+                "en",
+                width=info.width,
+                height=info.height,
+                limit=f"{settings.max_pixels:,}",
             )
             if not settings.beyond_limits_decides:
                 return
@@ -187,9 +191,11 @@ def _sample(
                 origin = t  # a stream may start later than 0 (MPEG-TS): times count from here
             t -= origin
             if t > settings.max_seconds:
-                info.limit = (
-                    f"longer than video.max_minutes {settings.max_seconds / 60:g}: "
-                    f"analysed up to {timecode(settings.max_seconds)}"
+                info.limit = render(
+                    P.VIDEO_TOO_LONG,
+                    "en",
+                    minutes=f"{settings.max_seconds / 60:g}",
+                    until=timecode(settings.max_seconds),
                 )
                 _check_rest(container, stream, settings)
                 break

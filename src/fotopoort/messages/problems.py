@@ -128,6 +128,40 @@ VIDEO_NOT_REBUILT = Text(
 )
 NOT_COPIED = Text(nl="{why} (niet gekopieerd)", en="{why} (not copied)")
 
+# a file found in a folder that cannot be checked (scan.py)
+NOT_A_REGULAR_FILE = Text(nl="geen gewoon bestand", en="not a regular file")
+LINK_TO_FOLDER_OUTSIDE = Text(
+    nl="een koppeling naar een map buiten PATH", en="a link to a folder outside PATH"
+)
+LINK_TO_FILE_OUTSIDE = Text(
+    nl="een koppeling naar een bestand buiten PATH", en="a link to a file outside PATH"
+)
+BROKEN_LINK = Text(nl="een gebroken koppeling", en="a broken link")
+UNREADABLE_ENTRY = Text(nl="kan niet gelezen worden", en="cannot be read")
+SPECIAL_FILE = Text(
+    nl="geen gewoon bestand (een FIFO, socket of apparaat)",
+    en="not a regular file (a FIFO, socket or device)",
+)
+CANNOT_BE_OPENED_WHY = Text(nl="kan niet geopend worden: {why}", en="cannot be opened: {why}")
+CANNOT_BE_OPENED = Text(nl="kan niet geopend worden", en="cannot be opened")
+CHANGED_WHILE_CHECKED = Text(
+    nl="gewijzigd terwijl het gecontroleerd werd", en="changed while it was checked"
+)
+WORKER_STOPPED = Text(
+    nl="het werkproces dat dit analyseerde stopte (afgebroken, of geheugen vol?)",
+    en="the worker process analysing it stopped (killed, or out of memory?)",
+)
+
+# a video beyond consents.yaml's video: limits (media/video.py)
+VIDEO_TOO_LARGE = Text(
+    nl="{width}x{height} is groter dan video.max_pixels {limit}",
+    en="{width}x{height} is larger than video.max_pixels {limit}",
+)
+VIDEO_TOO_LONG = Text(
+    nl="langer dan video.max_minutes {minutes}: geanalyseerd tot {until}",
+    en="longer than video.max_minutes {minutes}: analysed up to {until}",
+)
+
 
 def _plain(template: str) -> str:
     """`template` without conversions and format specs: the values read back are text."""

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from fotopoort.channels import Channel
+from fotopoort.messages import problems as P
 from fotopoort.messages import publish as texts
 from fotopoort.messages import render
 from fotopoort.model import Box, Checked, ReasonCode, Verdict
@@ -147,7 +148,7 @@ def place_redacted(
                 item, out / channel.value / FOLDER / rel, max_pixels=max_pixels, tmp_dir=tmp_dir
             )
         except Changed:
-            failed[rel] = "changed while it was checked"
+            failed[rel] = render(P.CHANGED_WHILE_CHECKED)
             continue
         except MetadataError as exc:
             failed[rel] = str(exc)
