@@ -319,3 +319,84 @@ def test_saying_not_a_child_never_unblocks_a_recognised_child(
     )
     if recognised_without_consent:
         assert decide(analysis, snap_from(granted), ch).verdict is Verdict.BLOCKED
+
+
+# --- a face a person named as one child that the machine recognises as another ---------------
+
+BOTH = snapshot(child("1", Channel.WEBSITE), child("2"), child("3", Channel.WEBSITE))
+
+
+def named_as(machine: str, said: str, snap: ConsentSnapshot = BOTH) -> tuple[Verdict, Reason]:
+    analysis = with_assignments(
+        PhotoAnalysis((face(FaceStatus.IDENTIFIED, machine),)), [Assignment(0, said, "juf")]
+    )
+    decision = decide(analysis, snap, Channel.WEBSITE)
+    return decision.verdict, decision.reasons[0]
+
+
+def test_naming_a_recognised_child_as_one_with_consent_does_not_publish_it() -> None:
+    """The machine recognises child 2 (no website consent); a person names child 1 (consent):
+    before, the person's name replaced the machine's and the photo was allowed."""
+    verdict_, reason = named_as("2", "1")
+    assert verdict_ is Verdict.BLOCKED
+    assert reason.code is ReasonCode.NO_CONSENT and reason.child == "2" and not reason.assigned
+
+
+def test_naming_a_recognised_child_with_consent_as_one_without_blocks() -> None:
+    verdict_, reason = named_as("1", "2")
+    assert verdict_ is Verdict.BLOCKED
+    assert reason.code is ReasonCode.NO_CONSENT and reason.child == "2" and reason.assigned
+
+
+def test_two_children_with_consent_who_disagree_go_to_a_person() -> None:
+    verdict_, reason = named_as("3", "1")
+    assert verdict_ is Verdict.REVIEW
+    assert reason.code is ReasonCode.NAMED_OTHER
+    assert (reason.child, reason.nearest, reason.assigned) == ("1", "3", True)
+    assert reason_text(reason, BOTH, "en") == (
+        "face 1: kind1 (1), named by a person, but fotopoort recognises kind3 (3) (0.30): "
+        "a person must look who it is"
+    )
+    assert "maar fotopoort herkent kind3 (3)" in reason_text(reason, BOTH, "nl")
+
+
+def test_naming_the_child_the_machine_recognises_changes_nothing() -> None:
+    verdict_, reason = named_as("1", "1")
+    assert verdict_ is Verdict.ALLOWED and reason.code is ReasonCode.CONSENT
+
+
+def test_an_approval_of_a_disagreeing_face_depends_on_both_children() -> None:
+    analysis = PhotoAnalysis((face(FaceStatus.IDENTIFIED, "3"),))
+    named = [Assignment(0, "1", "juf")]
+    said = with_assignments(analysis, named)
+    fingerprint = consent_fingerprint(said, BOTH, Channel.WEBSITE, None)
+    assert fingerprint == (("1", True), ("3", True))
+    approval = Approval(Channel.WEBSITE, "juf", "", fingerprint, id=4)
+    out = decide_reviewed(analysis, BOTH, Channel.WEBSITE, None, named, approval)
+    assert out.decision.verdict is Verdict.ALLOWED
+    withdrawn = snapshot(child("1", Channel.WEBSITE), child("3"))
+    out = decide_reviewed(analysis, withdrawn, Channel.WEBSITE, None, named, approval)
+    assert out.decision.verdict is Verdict.BLOCKED and out.effects == (VoidApproval(4),)
+
+
+@given(
+    faces=faces_strategy,
+    granted=grants,
+    ch=st.sampled_from(list(Channel)),
+    assigned=st.dictionaries(st.integers(0, 4), st.one_of(st.none(), st.sampled_from(NRS))),
+)
+def test_no_name_a_person_gives_unblocks_a_child_the_machine_recognises(
+    faces: list[FaceResult],
+    granted: dict[str, frozenset[Channel]],
+    ch: Channel,
+    assigned: dict[int, str | None],
+) -> None:
+    analysis = with_assignments(
+        PhotoAnalysis(tuple(faces)),
+        [Assignment(i, nr, "juf") for i, nr in assigned.items() if i < len(faces)],
+    )
+    if any(
+        f.status is FaceStatus.IDENTIFIED and (f.child not in granted or ch not in granted[f.child])
+        for f in faces
+    ):
+        assert decide(analysis, snap_from(granted), ch).verdict is Verdict.BLOCKED

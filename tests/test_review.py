@@ -14,7 +14,8 @@ from typer.testing import Result
 
 from .conftest import Cli
 from .fakes import make_photo
-from .test_cli_check import COLOURS, DAAN, FATIMA, LIAM, STRANGER, school
+from .test_cli_check import COLOURS, DAAN, FATIMA, LIAM, STRANGER, school, shifted
+from .test_cli_check import NOAH as NOAH_NR
 from .test_recheck import (
     DECEMBER,
     SEPTEMBER,
@@ -284,3 +285,46 @@ def test_a_void_approval_stays_void_when_the_consent_comes_back(
     entry = checked(school, photo, "website")
     assert entry["decision"] == "review"
     assert "approval_void" in codes(entry)
+
+
+# --- a face a person named that fotopoort later recognises as another child -------------------
+
+MILA_NR = "0101105"  # website Ja, never enrolled (biometric Nee)
+
+
+def enrol(cli: Cli, tmp_path: Path, nr: str) -> None:
+    refs = tmp_path / "refs"
+    for i, d in enumerate((-2, 2)):
+        ref = shifted(COLOURS[nr], d)
+        make_photo(refs / nr / f"ref{i}.png", [(ref, 10)], face_px=100, size=(200, 200))
+    result = cli("enroll", refs)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("child", "decision", "code"),
+    [(NOAH_NR, "blocked", "no_consent"), (DAAN, "review", "named_other")],
+    ids=["recognised-without-consent", "both-with-consent"],
+)
+def test_a_name_given_in_review_never_outweighs_the_child_recognised_since(
+    registered: Cli, tmp_path: Path, child: str, decision: str, code: str
+) -> None:
+    """A face nobody recognised was named Mila (website Ja) and allowed; the child it really is
+    gets enrolled: that child's answer applies too, so a person's mistake cannot publish it."""
+    photo = tmp_path / "kamp" / "bus.png"
+    make_photo(photo, [(COLOURS[child], 10)])
+    assert checked(registered, photo, "website")["decision"] == "review"
+    assert review(registered, "assign", photo, "--face", "1", "--child", MILA_NR).exit_code == 0
+    assert checked(registered, photo, "website")["decision"] == "allowed"
+    enrol(registered, tmp_path, child)
+    entry = checked(registered, photo, "website")
+    assert entry["decision"] == decision
+    first = entry["reasons"][0]
+    assert (first["code"], first["child"]) == (code, MILA_NR if code == "named_other" else child)
+    assert entry["faces"][0]["status"] == "assigned"
+    assert entry["faces"][0]["recognised"] == child
+    if code == "named_other":
+        assert "but fotopoort recognises Daan (0100231)" in first["message"]
+        # a person who looks again and approves decides it, bound to both children's answers
+        assert review(registered, "approve", photo, "--channel", "website").exit_code == 0
+        assert checked(registered, photo, "website")["decision"] == "allowed"

@@ -366,3 +366,35 @@ def test_serve_without_a_database_is_one_clear_error(cli: Cli) -> None:
     result = cli("review", "serve", "--no-browser")
     assert result.exit_code == 2
     assert "no database yet (import a consent export first)" in result.stderr
+
+
+def test_a_face_named_as_another_child_than_recognised_says_so(
+    registered: Cli, tmp_path: Path
+) -> None:
+    from .test_cli_check import COLOURS, DAAN
+    from .test_review import BY, enrol
+
+    photo = tmp_path / "kamp" / "bus.png"
+    make_photo(photo, [(COLOURS[DAAN], 10)])
+    assert registered("check", photo, "-c", "website").exit_code == 1
+    assert registered("review", "assign", photo, "--face", "1", "--child", MILA, *BY).exit_code == 0
+    enrol(registered, tmp_path, DAAN)
+    assert registered("check", photo, "-c", "website").exit_code == 1  # review again
+    page = logged_in(app_for(registered)).get("/").get_data(as_text=True)
+    assert (
+        "face 1: Mila (Bevers): named by a person, but fotopoort recognises Daan (Bevers): "
+        "look again"
+    ) in page
+
+
+def test_the_page_speaks_dutch_when_the_run_does(
+    registered: Cli, kamp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fotopoort.lang._chosen", "nl")
+    app = app_for(registered)
+    assert "Geen toegang" in app.test_client().get("/").get_data(as_text=True)
+    page = logged_in(app).get("/").get_data(as_text=True)
+    for dutch in ('<html lang="nl">', "die op een persoon wachten", "wacht voor 2 kanalen"):
+        assert dutch in page
+    for english in ("waiting for review", "waits for", "Your name", "who is it?"):
+        assert english not in page

@@ -35,7 +35,7 @@ from fotopoort.model import (
 BLOCKING = frozenset({ReasonCode.NO_CONSENT, ReasonCode.UNREADABLE})
 NEEDS_REVIEW = frozenset(
     {ReasonCode.UNKNOWN_FACE, ReasonCode.AMBIGUOUS_FACE, ReasonCode.SMALL_FACE}
-    | {ReasonCode.VIDEO_LIMIT}
+    | {ReasonCode.VIDEO_LIMIT, ReasonCode.NAMED_OTHER}
 )
 
 
@@ -114,8 +114,30 @@ def _face_reason(
             nearest=face.child,
             distance=face.distance,
         )
-    child = consents.children.get(face.child)
     named = replace(where, child=face.child, assigned=face.status is FaceStatus.ASSIGNED)
+    said = _consent_reason(named, consents, channel, group)
+    if face.recognised is None or face.recognised == face.child:
+        return said
+    # A person named one child, the machine recognises another: the face is published only
+    # if it may be either of them, and even then a person looks again.
+    machine = _consent_reason(
+        replace(where, child=face.recognised, distance=face.distance), consents, channel, group
+    )
+    if machine.code is ReasonCode.NO_CONSENT:
+        return machine
+    if said.code is ReasonCode.NO_CONSENT:
+        return said
+    return replace(
+        said, code=ReasonCode.NAMED_OTHER, nearest=face.recognised, distance=face.distance
+    )
+
+
+def _consent_reason(
+    named: Reason, consents: ConsentSnapshot, channel: Channel, group: str | None
+) -> Reason:
+    """CONSENT or NO_CONSENT for the child `named` is about."""
+    assert named.child is not None
+    child = consents.children.get(named.child)
     if child is None:
         return replace(named, code=ReasonCode.NO_CONSENT, variant=Variant.NOT_IN_EXPORT)
     needed = required_channel(child, channel, group)
@@ -170,19 +192,26 @@ def _as_said(face: FaceResult, child: str | None) -> FaceResult:
             # outweighs an earlier "nobody", whose consent then applies again
             return face
         return replace(face, status=FaceStatus.NOT_A_CHILD, child=None, distance=None, note=None)
+    if face.status is FaceStatus.IDENTIFIED and face.child != child:
+        # the machine recognises another child (enrolled later, or the person mistook it):
+        # both stay on the face; decide() applies both answers
+        return replace(face, status=FaceStatus.ASSIGNED, child=child, recognised=face.child)
     return replace(face, status=FaceStatus.ASSIGNED, child=child, distance=None)
 
 
 def consent_fingerprint(
     analysis: PhotoAnalysis, consents: ConsentSnapshot, channel: Channel, group: str | None
 ) -> tuple[tuple[str, bool], ...]:
-    """The answers an approval depends on: each identified child's answer for the channel."""
+    """The answers an approval depends on: each identified child's answer for the channel
+    (for a face a person named as another child than the machine recognises: both)."""
     pairs = set()
     for face in analysis.faces:
         if face.child is not None and face.status in (FaceStatus.IDENTIFIED, FaceStatus.ASSIGNED):
-            child = consents.children.get(face.child)
-            needed = required_channel(child, channel, group)
-            pairs.add((face.child, child is not None and child.allows(needed)))
+            for number in {face.child, face.recognised} - {None}:
+                assert number is not None
+                child = consents.children.get(number)
+                needed = required_channel(child, channel, group)
+                pairs.add((number, child is not None and child.allows(needed)))
     return tuple(sorted(pairs))
 
 

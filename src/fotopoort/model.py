@@ -121,6 +121,8 @@ class ReasonCode(StrEnum):
     VIDEO_LIMIT = "video_limit"  # a video longer or larger than consents.yaml's video limits
     VIDEO_PARTIAL = "video_partial"  # ... decided on the part analysed, as consents.yaml says
     NOT_A_CHILD = "not_a_child"  # a person said the face is not a child / not recognisable
+    # a person named the face as one child, fotopoort recognises another; both have consent
+    NAMED_OTHER = "named_other"
 
 
 class Variant(StrEnum):
@@ -162,6 +164,10 @@ class FaceResult:
     end: float | None = None
     frame: float | None = None
     note: MatchNote | None = None  # set when the matcher did not identify the face
+    # A face a person named (ASSIGNED) that the machine identifies as another child: that
+    # child's number. Both children's consent applies (decide.py), so a person's mistake
+    # cannot publish a child the machine recognises.
+    recognised: str | None = None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ REASONS: dict[ReasonCode, Text] = {
         nl="{where}: geen kind / niet herkenbaar, volgens een persoon",
         en="{where}: not a child / not recognisable, said by a person",
     ),
+    ReasonCode.NAMED_OTHER: Text(
+        nl="{where}: {label}, maar fotopoort herkent {nearest} ({distance:.2f}): "
+        "een persoon moet kijken wie het is",
+        en="{where}: {label}, but fotopoort recognises {nearest} ({distance:.2f}): "
+        "a person must look who it is",
+    ),
     ReasonCode.UNREADABLE: Text(nl="onleesbaar: {detail}", en="unreadable: {detail}"),
     ReasonCode.HUMAN_APPROVED: Text(nl="goedgekeurd door {by}{note}", en="approved by {by}{note}"),
     ReasonCode.APPROVAL_VOID: Text(

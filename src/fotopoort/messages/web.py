@@ -105,3 +105,70 @@ APPROVED_FOR = Text(
 )
 NOTHING_CHANGED = Text(nl="er is niets veranderd", en="nothing changed")
 NOW = Text(nl="{photo}: nu {verdicts}", en="{photo}: now {verdicts}")
+
+# --- the page itself (templates/review.html, forbidden.html) --------------------------------------
+
+PAGE_TITLE = Text(nl="fotopoort review ({n} wachtend)", en="fotopoort review ({n} waiting)")
+HEADING = Text(
+    nl="fotopoort: foto's die op een persoon wachten", en="fotopoort: photos waiting for review"
+)
+YOUR_NAME = Text(
+    nl="Uw naam (komt in het auditlogboek):", en="Your name (goes in the audit trail):"
+)
+SAVE = Text(nl="Bewaar", en="Save")
+CHANGE = Text(nl="Wijzig", en="Change")
+KEYS = Text(nl="Toetsen:", en="Keys:")
+KEY_NEXT = Text(nl="volgende/vorige foto", en="next/previous photo")
+KEY_CHILD = Text(nl="kies het kind voor dat gezicht", en="choose the child for that face")
+KEY_APPROVE = Text(nl="keur goed voor het eerste kanaal", en="approve for the first channel")
+KEY_HELP = Text(nl="deze hulp", en="this help")
+NAME_ABOVE = Text(
+    nl="Typ hierboven uw naam voordat u iets beslist.",
+    en="Type your name above before you decide anything.",
+)
+NOTHING_WAITS = Text(nl="Er wacht niets op een persoon.", en="Nothing waits for review.")
+WAITS_ONE = Text(nl="wacht voor 1 kanaal", en="waits for 1 channel")
+WAITS_MANY = Text(nl="wacht voor {n} kanalen", en="waits for {n} channels")
+PHOTO_ALT = Text(nl="{photo}, gezichten genummerd", en="{photo}, faces numbered")
+FACES = Text(nl="Gezichten", en="Faces")
+NO_FACE = Text(nl="Geen gezicht gevonden.", en="No face found.")
+FACE_N = Text(nl="gezicht {n}: {what}", en="face {n}: {what}")
+WHO_IS_FACE = Text(nl="wie is gezicht {n}", en="who is face {n}")
+WHO_IS_IT = Text(nl="wie is het?", en="who is it?")
+NOTE = Text(nl="notitie (niet verplicht)", en="note (optional)")
+NAME_BUTTON = Text(nl="Benoem", en="Name")
+APPROVE = Text(nl="Goedkeuren", en="Approve")
+MAY_GO_OUT = Text(nl="Mag op {channel}", en="May go out on {channel}")
+FORBIDDEN_TITLE = Text(nl="fotopoort: geen toegang", en="fotopoort: not allowed")
+FORBIDDEN = Text(nl="Geen toegang", en="Not allowed")
+FORBIDDEN_HOW = Text(
+    nl="Open de link die fotopoort review serve liet zien, in de browser waarin u de review "
+    "doet. Die link werkt één keer; om de pagina in een andere browser te openen, stop de "
+    "server (Ctrl-C) en start hem opnieuw.",
+    en="Open the link that fotopoort review serve printed, in the browser you use for the "
+    "review. That link works once; to open the page in another browser, stop the server "
+    "(Ctrl-C) and start it again.",
+)
+
+# --- what the page says of a face -----------------------------------------------------------------
+
+FACE_STATUS = {
+    "identified": Text(nl="herkend", en="recognised"),
+    "assigned": Text(nl="aangewezen door een persoon", en="named by a person"),
+    "not_a_child": Text(
+        nl="geen kind / niet herkenbaar, volgens een persoon",
+        en="not a child / not recognisable, said by a person",
+    ),
+    "ambiguous": Text(
+        nl="niet zeker wie (lijkt op meer dan één kind)",
+        en="not sure who (looks like more than one child)",
+    ),
+    "unknown": Text(nl="niet herkend", en="not identified"),
+    "too_small": Text(nl="te klein om te herkennen", en="too small to recognise"),
+}
+NAMED_BY_STATUS = Text(nl="{name}: {status}", en="{name}: {status}")
+# a face a person named as one child that fotopoort recognises as another
+RECOGNISED_OTHER = Text(
+    nl="{name}: aangewezen door een persoon, maar fotopoort herkent {other}: kijk nog eens",
+    en="{name}: named by a person, but fotopoort recognises {other}: look again",
+)

@@ -31,6 +31,7 @@ _FACE_CODES = frozenset(
         ReasonCode.UNKNOWN_FACE,
         ReasonCode.AMBIGUOUS_FACE,
         ReasonCode.SMALL_FACE,
+        ReasonCode.NAMED_OTHER,
     }
 )
 # reasons about no face that do not stand in the way of a redacted copy

@@ -60,6 +60,7 @@ def photo_faces(analysis: PhotoAnalysis) -> list[dict[str, Any]]:
             "distance": round(f.distance, 4) if f.distance is not None else None,
             "status": f.status.value,
             **_track_times(f),
+            **({"recognised": f.recognised} if f.recognised is not None else {}),
         }
         for f in analysis.faces
     ]

@@ -34,10 +34,11 @@ from fotopoort import commands
 from fotopoort.channels import Channel
 from fotopoort.config import Policy
 from fotopoort.errors import FotopoortError, ImageError, UsageError
+from fotopoort.lang import current
 from fotopoort.media.photos import load_image
 from fotopoort.messages import render
 from fotopoort.messages import web as texts
-from fotopoort.model import ChildConsent, ReasonCode
+from fotopoort.model import ChildConsent, ConsentSnapshot, ReasonCode
 from fotopoort.publish.derived import REDACTED
 from fotopoort.scan import sha256_file
 from fotopoort.store import Store, exclusive_run
@@ -47,14 +48,6 @@ BY_COOKIE = "fotopoort_by"
 _SHA = re.compile(r"[0-9a-f]{64}")
 _SHOWN_SIDE = 1200  # the long side of a photo on the page
 _NAMEABLE = ("unknown", "ambiguous", "too_small", "assigned", "not_a_child")
-_STATUS_TEXT = {
-    "identified": "recognised",
-    "assigned": "named by a person",
-    "not_a_child": "not a child / not recognisable, said by a person",
-    "ambiguous": "not sure who (looks like more than one child)",
-    "unknown": "not identified",
-    "too_small": "too small to recognise",
-}
 _BOX_COLOUR = {  # red for every face still in question
     "identified": (0, 160, 70),
     "assigned": (0, 160, 70),
@@ -130,6 +123,11 @@ def child_label(child: ChildConsent) -> str:
     return f"{child.first_name or child.child} ({child.group})" if child.group else child.child
 
 
+def _label(snapshot: ConsentSnapshot, child: str | None) -> str:
+    who = snapshot.children.get(child) if child else None
+    return child_label(who) if who else (child or "")
+
+
 def waiting(store: Store, channel: Channel | None, copies: Path) -> list[PhotoView]:
     """The photos in review, one entry per content, most channels waiting first; with the
     redacted copies asked for on the page (kept in `copies`)."""
@@ -150,15 +148,21 @@ def waiting(store: Store, channel: Channel | None, copies: Path) -> list[PhotoVi
     for sha, (prev, channels, entry) in by_sha.items():
         faces = []
         for n, f in enumerate(entry["faces"] if entry else [], start=1):
-            who = snapshot.children.get(f["child"]) if f["child"] else None
-            name = child_label(who) if who else (f["child"] or "")
-            text = _STATUS_TEXT.get(f["status"], f["status"])
+            name = _label(snapshot, f["child"])
+            status = texts.FACE_STATUS.get(f["status"])
+            text = render(status) if status else f["status"]
+            if f.get("recognised"):
+                text = render(
+                    texts.RECOGNISED_OTHER, name=name, other=_label(snapshot, f["recognised"])
+                )
+            elif name:
+                text = render(texts.NAMED_BY_STATUS, name=name, status=text)
             faces.append(
                 FaceView(
                     n,
                     f["status"],
                     f["child"],
-                    f"{name}: {text}" if name else text,
+                    text,
                     f["status"] in _NAMEABLE,
                 )
             )
@@ -256,7 +260,7 @@ def create_app(
 
     @app.errorhandler(403)
     def forbidden(_exc: Exception) -> tuple[str, int]:
-        return render_template("forbidden.html"), 403
+        return render_template("forbidden.html", t=render, T=texts, lang=current()), 403
 
     @app.get("/")
     def index() -> str:
@@ -275,6 +279,7 @@ def create_app(
             channel=channel.value if channel else None,
             t=render,
             T=texts,
+            lang=current(),
         )
 
     @app.get("/photo/<sha>.jpg")
@@ -453,7 +458,9 @@ def _shown(data: bytes, faces: list[dict[str, Any]], max_pixels: int) -> bytes:
     width = max(2, round(max(shown.size) / 300))
     for n, f in enumerate(faces, start=1):
         top, right, bottom, left = (round(v / image.scale) for v in f["box"])
-        colour = _BOX_COLOUR.get(f["status"], (230, 40, 40))
+        colour = (
+            (230, 40, 40) if f.get("recognised") else _BOX_COLOUR.get(f["status"], (230, 40, 40))
+        )
         draw.rectangle((left, top, right, bottom), outline=colour, width=width)
         size = max(14, min(48, (bottom - top) // 3))
         label_top = max(0, top - size - 4)
