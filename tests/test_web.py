@@ -158,6 +158,34 @@ def test_a_get_never_changes_state(registered: Cli, kamp: Path) -> None:
     assert len(audit(registered, kamp / "one.png")) == 1
 
 
+def post_routes(app: Flask) -> list[str]:
+    return sorted(r.rule for r in app.url_map.iter_rules() if "POST" in (r.methods or ()))
+
+
+def test_every_state_changing_route_refuses_without_token_csrf_or_its_own_origin(
+    registered: Cli, kamp: Path
+) -> None:
+    """Walked from the app's own routes: a route added later is covered without a new test."""
+    app = app_for(registered)
+    routes = post_routes(app)
+    assert set(routes) >= {"/approve", "/approve-redacted", "/assign", "/name", "/not-a-child"}
+    one = sha(kamp / "one.png")
+    form = {"sha": one, "face": "1", "child": MILA, "channel": "website", "by": "mallory"}
+    stranger = app.test_client()  # never had the token
+    client = logged_in(app)
+    csrf = csrf_of(client)
+    for route in routes:
+        assert stranger.post(route, data=form | {"csrf": csrf}).status_code == 403, route
+        assert client.post(route, data=form).status_code == 403, route
+        assert client.post(route, data=form | {"csrf": csrf[:-1]}).status_code == 403, route
+        evil = {"Origin": "http://127.0.0.1.evil.example"}
+        assert client.post(route, data=form | {"csrf": csrf}, headers=evil).status_code == 403
+        assert client.get(f"{route}?csrf={csrf}&sha={one}").status_code == 405, route
+    assert reviews_table(registered) == []
+    assert len(audit(registered, kamp / "one.png")) == 1
+    assert "juf Anna" in client.get("/").get_data(as_text=True)  # the name was not replaced
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 
