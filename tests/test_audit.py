@@ -367,3 +367,30 @@ def test_audit_usage_errors_exit_2(cli: Cli, args: list[str], message: str) -> N
     result = cli("audit", *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_what_an_import_enrol_or_forget_did_is_stored_in_english_and_shown_in_dutch(
+    school: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert school("forget", DAAN).exit_code == 0
+    stored = [row[14] for row in raw_audit(school)]
+    assert re.fullmatch(
+        r"snapshot 1 from privacyvoorkeuren\.csv: \d+ children, 0 changes, face encodings of 0 "
+        r"children deleted",
+        stored[0],
+    )
+    assert re.fullmatch(r"\d+ reference photos of \d+ children enrolled", stored[1])
+    english = audit(school)
+    assert [e["note"] for e in english] == stored  # English is shown as it was stored
+    assert "a child forgotten: 2 reference encodings deleted" in school("audit").stdout
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    dutch = [e["note"] for e in audit(school)]
+    assert re.fullmatch(
+        r"momentopname 1 uit privacyvoorkeuren\.csv: \d+ kinderen, 0 wijzigingen, "
+        r"gezichtsencodings van 0 kinderen verwijderd",
+        dutch[0],
+    )
+    assert re.fullmatch(r"\d+ referentiefoto's van \d+ kinderen ingeschreven", dutch[1])
+    assert dutch[2] == "een kind vergeten: 2 referentie-encodings verwijderd"
+    assert "een kind vergeten: 2 referentie-encodings verwijderd" in school("audit").stdout
+    assert [row[14] for row in raw_audit(school)] == stored  # reading changed nothing

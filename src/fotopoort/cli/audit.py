@@ -83,6 +83,8 @@ def audit_cmd(
             table.add_column(_t(col), overflow="fold")
         for e in entries:
             why = "; ".join(r["message"] for r in e["reasons"] if r["code"] != ReasonCode.CONSENT)
+            if not why and e["note"]:  # an import, enrol, forget, ...: what it did
+                why = e["note"]
             table.add_row(
                 e["at"][:16].replace("T", " "),
                 e["action"],

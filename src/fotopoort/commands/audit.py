@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from fotopoort.messages import audit as notes
 from fotopoort.messages.reasons import stored_reason_text
 from fotopoort.store import (
     Store,
@@ -32,6 +33,8 @@ def _with_messages(store: Store, entries: list[dict[str, Any]]) -> list[dict[str
     current = store.current_snapshot()
     consents = current.snapshot if current is not None else None
     for entry in entries:
+        if entry.get("note") and not entry.get("photo_sha256"):  # an event's note, not a person's
+            entry["note"] = notes.show(entry["note"])
         entry["reasons"] = [
             {**r, "message": stored_reason_text(r, consents)} for r in entry["reasons"]
         ]

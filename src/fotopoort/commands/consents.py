@@ -11,6 +11,7 @@ from fotopoort import guard
 from fotopoort.config import Policy
 from fotopoort.consents import ConsentChange, diff_snapshots, read_export
 from fotopoort.errors import ConfirmationNeeded, UsageError
+from fotopoort.messages import audit as notes
 from fotopoort.messages import errors as E
 from fotopoort.messages import render as say
 from fotopoort.model import (
@@ -64,9 +65,16 @@ def import_consents(
         store.record_event(
             Action.IMPORT,
             by,
-            f"snapshot {outcome.stored.id} from {snap.source}: {len(snap.children)} children, "
-            f"{len(changes)} changes, face encodings of {len(outcome.forgotten)} children deleted"
-            + (" (older export, --older-ok)" if older_ok and before is not None else ""),
+            say(
+                notes.IMPORTED,
+                "en",
+                id=outcome.stored.id,
+                source=snap.source,
+                children=len(snap.children),
+                changes=len(changes),
+                forgotten=len(outcome.forgotten),
+                older=say(notes.OLDER_OK, "en") if older_ok and before is not None else "",
+            ),
             path=str(export.absolute()),
             snapshot_sha256=snap.sha256,
         )

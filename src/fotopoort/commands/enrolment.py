@@ -9,6 +9,7 @@ from pathlib import Path
 from fotopoort.config import Policy
 from fotopoort.enrol import EnrolReport, enrol_folder
 from fotopoort.errors import UsageError
+from fotopoort.messages import audit as notes
 from fotopoort.messages import errors as E
 from fotopoort.messages import render as say
 from fotopoort.model import (
@@ -84,9 +85,13 @@ def enroll(
         store.record_event(
             Action.ENROLL,
             by,
-            f"{added} reference photos of "
-            f"{sum(1 for o in report.children if o.enrolled)} children enrolled"
-            + (f", {lifted} of them forgotten before" if lifted else ""),
+            say(
+                notes.ENROLLED,
+                "en",
+                photos=added,
+                children=sum(1 for o in report.children if o.enrolled),
+                lifted=say(notes.LIFTED, "en", n=lifted) if lifted else "",
+            ),
             path=str(refdir.absolute()),
             snapshot_sha256=current.snapshot.sha256,
         )
@@ -106,7 +111,5 @@ def forget(store: Store, child: str, by: str = "fotopoort") -> ForgetResult:
     unknown = tuple(name for name, path in files if path is None)
     deleted = store.forget(child)
     # the audit says that a child was forgotten, never which one
-    store.record_event(
-        Action.FORGET, by, f"a child forgotten: {deleted} reference encodings deleted"
-    )
+    store.record_event(Action.FORGET, by, say(notes.FORGOTTEN, "en", n=deleted))
     return ForgetResult(deleted, left, unknown)

@@ -9,12 +9,8 @@ these templates; a text none of them matches (stored by an older version) is sho
 
 from __future__ import annotations
 
-import re
-import string
-from functools import cache
-
 from fotopoort.lang import Lang
-from fotopoort.messages import Text, render
+from fotopoort.messages import Reader, Text
 
 # a photo (media/photos.py)
 EMPTY_FILE = Text(nl="leeg bestand", en="empty file")
@@ -163,38 +159,10 @@ VIDEO_TOO_LONG = Text(
 )
 
 
-def _plain(template: str) -> str:
-    """`template` without conversions and format specs: the values read back are text."""
-    return "".join(
-        literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name else "")
-        for literal, name, _, _ in string.Formatter().parse(template)
-    )
+_READER = Reader((v for v in list(globals().values()) if isinstance(v, Text)), nested=True)
 
 
-@cache
-def _patterns() -> tuple[tuple[re.Pattern[str], Text], ...]:
-    found = []
-    for text in (v for v in globals().values() if isinstance(v, Text)):
-        regex = "".join(
-            re.escape(literal) + (f"(?P<{name}>.+?)" if name else "")
-            for literal, name, _, _ in string.Formatter().parse(text.en)
-        )
-        found.append((re.compile(regex + r"\Z", re.DOTALL), text))
-    # the most literal text first, so "refused: too many pixels (decompression bomb?)" is not
-    # read as "refused: {why}"
-    found.sort(key=lambda p: -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", p[0].pattern)))
-    return tuple(found)
-
-
-def show(stored: str, lang: Lang | None = None, _depth: int = 0) -> str:
+def show(stored: str, lang: Lang | None = None) -> str:
     """A stored (English) problem in `lang` (default: the run's language); a value in it that is
     itself a problem ("{why} (not copied)") is shown in `lang` too."""
-    for regex, text in _patterns():
-        found = regex.match(stored)
-        if found is not None:
-            values = {
-                k: show(v, lang, _depth + 1) if _depth < 2 else v
-                for k, v in found.groupdict().items()
-            }
-            return render(Text(nl=_plain(text.nl), en=_plain(text.en)), lang, **values)
-    return stored
+    return _READER.show(stored, lang)

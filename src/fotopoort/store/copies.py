@@ -7,6 +7,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from fotopoort import __version__
+from fotopoort.messages import audit as notes
+from fotopoort.messages import render
 from fotopoort.model import Action
 from fotopoort.store.records import CopyApproval, CopyRecord, DerivedCopy, PlacedCopy
 from fotopoort.store.retention import RetentionTables
@@ -90,7 +92,11 @@ class CopyTables(RetentionTables):
             "faces": "[]",
             "snapshot_sha256": snapshot.snapshot.sha256,
             "thresholds": "{}",
-            "note": f"redacted copy of {copy.original_sha256}" + (f": {note}" if note else ""),
+            "note": render(
+                notes.REDACTED_COPY_OF_NOTE, "en", sha256=copy.original_sha256, note=note
+            )
+            if note
+            else render(notes.REDACTED_COPY_OF, "en", sha256=copy.original_sha256),
         }
         with self.transaction():
             audit_id = self._append_audit(entry, now)
@@ -214,7 +220,7 @@ class CopyTables(RetentionTables):
             self.record_event(
                 Action.TAKEN_DOWN,
                 actor,
-                f"taken down: the approved redacted copy {a.copy_sha256} for {a.channel}",
+                render(notes.COPY_TAKEN_DOWN, "en", sha256=a.copy_sha256, channel=a.channel),
                 path=a.path or "",
                 channel=a.channel,
             )
@@ -242,3 +248,10 @@ class CopyTables(RetentionTables):
         for orig, copy in rows:
             out.setdefault(orig, set()).add(copy)
         return {k: frozenset(v) for k, v in out.items()}
+
+
+def _copy_note(original: str, note: str | None) -> str:
+    """The audit note of an approved redacted copy, stored in English (messages/audit.py)."""
+    if note:
+        return render(notes.REDACTED_COPY_OF_NOTE, "en", sha256=original, note=note)
+    return render(notes.REDACTED_COPY_OF, "en", sha256=original)

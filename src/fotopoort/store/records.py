@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fotopoort.messages import audit as notes
+from fotopoort.messages import render
 from fotopoort.model import Action, ConsentSnapshot
 
 
@@ -134,12 +136,17 @@ class PurgeOutcome:
     copy_approvals: int = 0  # approvals of redacted copies that no longer hold, nor wait
 
     def summary(self) -> str:
-        return (
-            f"{len(self.snapshots)} consent snapshots replaced before "
-            f"{self.snapshots_before[:10]} ({self.snapshot_children} children's names and "
-            f"answers), {self.audit_entries} audit entries from before {self.audit_before[:10]}, "
-            f"{self.derived_copies} records of copies and {self.copy_approvals} approvals of "
-            "redacted copies made under those or older purged snapshots"
+        """As the audit trail keeps it: English (messages/audit.py shows it translated)."""
+        return render(
+            notes.PURGED,
+            "en",
+            snapshots=len(self.snapshots),
+            snapshots_before=self.snapshots_before[:10],
+            children=self.snapshot_children,
+            entries=self.audit_entries,
+            audit_before=self.audit_before[:10],
+            copies=self.derived_copies,
+            approvals=self.copy_approvals,
         )
 
 

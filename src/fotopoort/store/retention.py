@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fotopoort import __version__
+from fotopoort.messages import audit as notes
+from fotopoort.messages import render
 from fotopoort.model import Action
 from fotopoort.store.forgotten import ForgottenTables
 from fotopoort.store.records import PreviousDecision, PurgeOutcome
@@ -146,7 +148,7 @@ class RetentionTables(ForgottenTables):
             self.record_event(
                 Action.TAKEN_DOWN,
                 actor,
-                f"taken down: no longer {p.basis} for {p.channel}, now {p.decision}",
+                render(notes.TAKEN_DOWN, "en", was=p.basis, channel=p.channel, now=p.decision),
                 path=p.path,
                 channel=p.channel,
                 group=p.group,
