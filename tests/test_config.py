@@ -230,6 +230,14 @@ BAD = [
         "video.max_minutes",
         [("minutes-negative", " -5", "must be between 0.1 and 1440, not -5")],
     ),
+    *values(
+        "  segment_seconds: 30",
+        "video.segment_seconds",
+        [
+            ("segment-short", " 1", "must be between 2.0 and 3600.0, not 1"),
+            ("segment-text", " dertig", "must be a number"),
+        ],
+    ),
     Bad(
         "duplicate",
         PORTFOLIO,

@@ -195,7 +195,7 @@ _TOP_KEYS = (
     "video",
     "strip_metadata",
 )
-_VIDEO_KEYS = ("sample_fps", "max_minutes", "max_pixels", "beyond_limits")
+_VIDEO_KEYS = ("sample_fps", "max_minutes", "max_pixels", "beyond_limits", "segment_seconds")
 _BEYOND = ("review", "decide")
 _RETENTION_KEYS = ("snapshots_months", "audit_years")
 _EXPORT_KEYS = ("child_column", "name_column", "group_column", "date_column")
@@ -379,6 +379,9 @@ class _PolicyReader:
                 table, "video.max_pixels", 100_000, 200_000_000, d.max_pixels
             ),
             beyond_limits_decides=beyond == "decide",
+            segment_seconds=self.optional_number(
+                table, "video.segment_seconds", 2.0, 3600.0, d.segment_seconds
+            ),
         )
 
     def channels(self, node: yaml.Node) -> dict[Channel, tuple[str, ...]]:

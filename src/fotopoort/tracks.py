@@ -39,7 +39,7 @@ class Observation:
 
     time: float  # seconds from the start of the video
     face: FaceResult
-    encoding: Encoding | None  # kept in memory while tracking only, never stored
+    encoding: Encoding | None  # stored only while the video's analysis is unfinished
 
 
 @dataclass

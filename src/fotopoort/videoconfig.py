@@ -50,12 +50,17 @@ class VideoSettings:
     # about 45 px in 1080p are found, every face large enough to identify (60 px) with margin
     detect_side: int = 960
     follow: FollowSettings = field(default_factory=FollowSettings)
+    # a video is analysed in parts of this many seconds, each decoded from the keyframe before
+    # its start: a finished part is kept until the video is done (an interrupted run goes on
+    # from there), and two workers can analyse two parts of one video at once
+    segment_seconds: float = 30.0
 
     def cache_key(self) -> str:
         return (
             f"fps={self.sample_fps};cut={self.scene_cut};max_s={self.max_seconds};"
             f"max_px={self.max_pixels};decides={self.beyond_limits_decides};"
-            f"detect={self.detect_side};{self.follow.cache_key()};{self.tracking.cache_key()}"
+            f"detect={self.detect_side};{self.follow.cache_key()};{self.tracking.cache_key()};"
+            f"segment={self.segment_seconds:g}"
         )
 
 

@@ -65,7 +65,7 @@ class VideoInfo:
     width: int = 0
     height: int = 0
     duration: float | None = None
-    frames: int = 0
+    frames: int = 0  # of the segment, not counting those decoded before its start
     samples: int = 0
     limit: str | None = None
 
@@ -131,23 +131,103 @@ def _duration(container: InputContainer, stream: VideoStream) -> float | None:
     return None
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A part of a video: the frames from `start` up to `end` seconds (None: to its end)."""
+
+    index: int
+    start: float
+    end: float | None
+
+
+WHOLE = Segment(0, 0.0, None)
+
+
+def segments(duration: float | None, settings: VideoSettings) -> tuple[Segment, ...]:
+    """The parts a video is analysed in: `segment_seconds` long, the last one at least a
+    second (it runs to the end of the file, or to the duration limit). A video whose header
+    says no length is one part."""
+    if duration is None:
+        return (WHOLE,)
+    until = min(duration, float(settings.max_seconds))
+    length = settings.segment_seconds
+    starts = [0.0]
+    while len(starts) * length < until - 1.0:
+        starts.append(len(starts) * length)
+    return tuple(
+        Segment(i, start, starts[i + 1] if i + 1 < len(starts) else None)
+        for i, start in enumerate(starts)
+    )
+
+
+@dataclass(frozen=True)
+class VideoPlan:
+    """What the header says, before a frame is decoded: the parts to analyse, and the limit
+    that leaves the video out (frames too large) when it says so."""
+
+    duration: float | None
+    segments: tuple[Segment, ...]
+    limit: str | None = None
+
+
+def plan_video(path: Path, settings: VideoSettings) -> VideoPlan:
+    """The video's parts. Raises ImageError when it has no single picture stream or cannot
+    be opened as a video."""
+    import av
+
+    try:
+        with av.open(str(path), mode="r") as container:
+            stream = _stream(container)
+            duration = _duration(container, stream)
+            limit = _too_large(stream, settings)
+    except av.FFmpegError as exc:
+        raise ImageError(P.NOT_DECODED_WHOLE, why=exc.strerror or exc) from None
+    except (OSError, ValueError, MemoryError) as exc:
+        raise ImageError(P.NOT_DECODED_WHOLE, why=exc) from None
+    if limit is not None and not settings.beyond_limits_decides:
+        return VideoPlan(duration, (), limit)
+    return VideoPlan(duration, segments(duration, settings), limit)
+
+
+def _stream(container: InputContainer) -> VideoStream:
+    streams = list(container.streams.video)  # cover art is a picture stream too
+    if not streams:
+        raise ImageError(P.NO_PICTURE_STREAM)
+    if len(streams) > 1:
+        raise ImageError(P.STREAMS, n=len(streams))
+    return streams[0]
+
+
+def _too_large(stream: VideoStream, settings: VideoSettings) -> str | None:
+    width, height = stream.codec_context.width, stream.codec_context.height
+    if width * height <= settings.max_pixels:
+        return None
+    return render(
+        P.VIDEO_TOO_LARGE, "en", width=width, height=height, limit=f"{settings.max_pixels:,}"
+    )
+
+
 def sample_video(
     path: Path,
     settings: VideoSettings,
     max_side: int,
     info: VideoInfo,
     on_frame: FrameHook | None = None,
+    segment: Segment = WHOLE,
 ) -> Iterator[Sample]:
-    """The sampled frames of the video at `path`, upright. Raises ImageError when the file
-    cannot be decoded to its end (or up to the duration limit)."""
+    """The sampled frames of `segment` of the video at `path`, upright. Raises ImageError
+    when the file cannot be decoded to the segment's end (or up to the duration limit)."""
     import av
 
     try:
-        yield from _sample(path, settings, max_side, info, on_frame)
+        yield from _sample(path, settings, max_side, info, on_frame, segment)
     except av.FFmpegError as exc:
         raise ImageError(P.NOT_DECODED_WHOLE, why=exc.strerror or exc) from None
     except (OSError, ValueError, MemoryError) as exc:
         raise ImageError(P.NOT_DECODED_WHOLE, why=exc) from None
+
+
+_EPSILON = 1e-6  # a frame at a segment's start, give or take rounding, belongs to it
 
 
 def _sample(
@@ -156,40 +236,26 @@ def _sample(
     max_side: int,
     info: VideoInfo,
     on_frame: FrameHook | None,
+    segment: Segment,
 ) -> Iterator[Sample]:
     import av
 
     with av.open(str(path), mode="r") as container:
-        streams = list(container.streams.video)  # cover art is a picture stream too
-        if not streams:
-            raise ImageError(P.NO_PICTURE_STREAM)
-        if len(streams) > 1:
-            raise ImageError(P.STREAMS, n=len(streams))
-        stream = streams[0]
+        stream = _stream(container)
         stream.thread_type = "AUTO"
         info.width, info.height = stream.codec_context.width, stream.codec_context.height
         info.duration = _duration(container, stream)
-        if info.width * info.height > settings.max_pixels:
-            info.limit = render(
-                P.VIDEO_TOO_LARGE,
-                "en",
-                width=info.width,
-                height=info.height,
-                limit=f"{settings.max_pixels:,}",
-            )
-            if not settings.beyond_limits_decides:
-                return
+        info.limit = _too_large(stream, settings)
+        if info.limit is not None and not settings.beyond_limits_decides:
+            return
         rate = stream.average_rate
         interval = 1.0 / settings.sample_fps
-        next_at = 0.0
-        previous: np.ndarray | None = None
+        next_at = segment.start  # every segment samples from its own start: the same frames
+        previous: np.ndarray | None = None  # whether it is analysed alone or after the one before
         last_time = -1.0
-        origin: float | None = None
-        for index, frame in enumerate(container.decode(stream)):
-            t = _seconds(frame, index, rate)
-            if origin is None:
-                origin = t  # a stream may start later than 0 (MPEG-TS): times count from here
-            t -= origin
+        for t, frame in _frames(path, container, stream, segment.start):
+            if segment.end is not None and t + _EPSILON >= segment.end:
+                return  # the next segment's first frame: this one is whole
             if t > settings.max_seconds:
                 info.limit = render(
                     P.VIDEO_TOO_LONG,
@@ -198,8 +264,7 @@ def _sample(
                     until=timecode(settings.max_seconds),
                 )
                 _check_rest(container, stream, settings)
-                break
-            info.frames += 1
+                return
             last_time = max(last_time, t)
             luma = _luma_view(frame)
             cut = (
@@ -209,14 +274,55 @@ def _sample(
                 and float(np.abs(luma - previous).mean()) >= settings.scene_cut
             )
             previous = luma
-            if t + 1e-6 >= next_at or cut:
+            if t + _EPSILON < segment.start:
+                continue  # decoded from the keyframe before the segment: not its frame
+            info.frames += 1
+            if t + _EPSILON >= next_at or cut:
                 next_at = t + interval
                 info.samples += 1
                 yield Sample(t, _upright(frame, stream, max_side), cut)
                 if on_frame is not None:
                     on_frame(t, info.duration)
-        else:
-            _check_complete(info, last_time, rate)
+        _check_complete(info, last_time, rate, segment)
+
+
+def _frames(
+    path: Path, container: InputContainer, stream: VideoStream, start: float
+) -> Iterator[tuple[float, VideoFrame]]:
+    """(seconds, frame) from the keyframe at or before `start` (from the first frame when
+    `start` is 0), times counted from the first frame of the video (a stream may start later
+    than 0, MPEG-TS). When seeking lands after `start` (a container without a usable index),
+    or finds no frame at all (MPEG-TS), the file is decoded from its beginning instead: no
+    frame of the segment is left out."""
+    import av
+
+    rate = stream.average_rate
+    origin: float | None = None
+    for index, frame in enumerate(container.decode(stream)):
+        t = _seconds(frame, index, rate)
+        if origin is None:
+            origin = t
+            if start > 0 and frame.time is not None and stream.time_base is not None:
+                break  # seek to the segment
+        yield t - origin, frame
+    else:
+        return
+    target = round((origin + start) / float(stream.time_base))
+    container.seek(target, stream=stream, backward=True)
+    first = True
+    for frame in container.decode(stream):
+        if frame.time is None or (first and float(frame.time) - origin > start + _EPSILON):
+            break
+        first = False
+        yield float(frame.time) - origin, frame
+    else:
+        if not first:
+            return
+    with av.open(str(path), mode="r") as again:  # from the beginning, the slow way
+        stream = _stream(again)
+        stream.thread_type = "AUTO"
+        for index, frame in enumerate(again.decode(stream)):
+            yield _seconds(frame, index, rate) - origin, frame
 
 
 def _check_rest(container: InputContainer, stream: VideoStream, settings: VideoSettings) -> None:
@@ -229,9 +335,16 @@ def _check_rest(container: InputContainer, stream: VideoStream, settings: VideoS
             raise ImageError(P.CORRUPT_AFTER)
 
 
-def _check_complete(info: VideoInfo, last_time: float, rate: Fraction | None) -> None:
-    """A file cut short decodes without an error to where it was cut: compare with the
-    duration its header promises."""
+def _check_complete(
+    info: VideoInfo, last_time: float, rate: Fraction | None, segment: Segment
+) -> None:
+    """A file cut short decodes without an error to where it was cut: a segment must reach
+    the next one's first frame, the last one the duration its header promises."""
+    if last_time < 0:
+        raise ImageError(P.NO_FRAME)
+    promised = info.duration if info.duration is not None else segment.end
+    if promised is not None and (segment.end is not None or info.frames == 0):
+        raise ImageError(P.FRAMES_END, end=timecode(last_time), duration=timecode(promised))
     if info.frames == 0:
         raise ImageError(P.NO_FRAME)
     if info.duration is None:
@@ -240,6 +353,19 @@ def _check_complete(info: VideoInfo, last_time: float, rate: Fraction | None) ->
     shortfall = info.duration - (last_time + frame_time)
     if shortfall > max(0.5, 3 * frame_time):
         raise ImageError(P.FRAMES_END, end=timecode(last_time), duration=timecode(info.duration))
+
+
+Frames = tuple[tuple[float, tuple[Observation, ...]], ...]  # (time, faces) per sample
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    """The faces of one segment's samples, or why the segment could not be decoded whole."""
+
+    index: int
+    frames: Frames = ()
+    error: str | None = None
+    limit: str | None = None
 
 
 def analyse_video(
@@ -252,34 +378,79 @@ def analyse_video(
     *,
     encode: bool = True,
 ) -> PhotoAnalysis:
-    """Every face of every sampled frame, identified as in a photo and linked into tracks.
+    """Every face of every sampled frame, identified as in a photo and linked into tracks:
+    segment by segment, in this process (scan.py analyses the segments in workers and keeps
+    each one until the video is done; the result is the same)."""
+    try:
+        plan = plan_video(path, settings)
+    except ImageError as exc:
+        return PhotoAnalysis(faces=(), error=exc.english)
+    results = []
+    for segment in plan.segments:
+        result = analyse_segment(
+            path, segment, engine, detection, settings, identify, on_frame, encode=encode
+        )
+        results.append(result)
+        if result.error is not None:
+            break
+    return finish_video(plan, results, settings)
+
+
+def analyse_segment(
+    path: Path,
+    segment: Segment,
+    engine: FaceEngine,
+    detection: DetectionSettings,
+    settings: VideoSettings,
+    identify: Identify,
+    on_frame: FrameHook | None = None,
+    *,
+    encode: bool = True,
+) -> SegmentResult:
+    """Every face of the segment's sampled frames, identified as in a photo.
 
     The detector looks at a view of at most `settings.detect_side`, and a face that follows
     one from the sample before (tracks.Follower) keeps that face's encoding: detection and
     encoding are what a video costs. Every face is still identified, with the matching rule of
     a photo, from an encoding of its own or of the same face less than a few seconds before.
-    Without `encode` (nobody enrolled) no face is encoded: tracks link by their boxes alone."""
+    The Follower starts afresh in every segment (as after a scene cut), so a segment's faces
+    do not depend on the segment before. Without `encode` (nobody enrolled) no face is
+    encoded: tracks link by their boxes alone."""
     info = VideoInfo()
     detection = replace(detection, detect_side=min(detection.detect_side, settings.detect_side))
     follower = Follower(settings.follow)
-    frames: list[tuple[float, list[Observation]]] = []
+    frames: list[tuple[float, tuple[Observation, ...]]] = []
     try:
-        for sample in sample_video(path, settings, detection.max_side, info, on_frame):
+        for sample in sample_video(path, settings, detection.max_side, info, on_frame, segment):
             detected, results = _faces(engine, sample, detection, follower, identify, encode)
             frames.append(
                 (
                     sample.time,
-                    [
+                    tuple(
                         Observation(sample.time, result, face.encoding)
                         for face, result in zip(detected, results, strict=True)
-                    ],
+                    ),
                 )
             )
     except ImageError as exc:
-        return PhotoAnalysis(faces=(), error=exc.english)
+        return SegmentResult(segment.index, error=exc.english)
+    return SegmentResult(segment.index, tuple(frames), limit=info.limit)
+
+
+def finish_video(
+    plan: VideoPlan, results: Sequence[SegmentResult], settings: VideoSettings
+) -> PhotoAnalysis:
+    """The video's tracks, built over the faces of all its segments in time order (a track
+    crosses a segment's border like any other sample), or the first segment's error."""
+    ordered = sorted(results, key=lambda r: r.index)
+    for result in ordered:
+        if result.error is not None:
+            return PhotoAnalysis(faces=(), error=result.error)
+    frames = [frame for result in ordered for frame in result.frames]
+    limit = plan.limit or next((r.limit for r in ordered if r.limit), None)
     tracks = build_tracks(frames, settings.tracking)
     return PhotoAnalysis(
-        video_faces(tracks), limit=info.limit, limit_decides=settings.beyond_limits_decides
+        video_faces(tracks), limit=limit, limit_decides=settings.beyond_limits_decides
     )
 
 
