@@ -539,3 +539,30 @@ def test_demo_school_enrolment_is_idempotent(demo: DemoEnrolment, shared: Path) 
         assert f"enrolled {name} ({child}): 0 new, 2 already enrolled" in output
     assert "5 children enrolled, 2 skipped" in output
     assert query(demo.cli, "SELECT * FROM references_ ORDER BY id") == before
+
+
+DUTCH_UNUSABLE = {
+    "no-face": "geen gezicht gevonden",
+    "two-faces": "2 gezichten gevonden; op een referentiefoto staat er precies één",
+    "tiny-face": "gezicht te klein (30 px; minstens",
+    "truncated": "kan niet helemaal gelezen worden",
+    "not-a-photo": "geen foto",
+}
+
+
+def test_why_a_folder_or_photo_is_skipped_is_said_in_dutch(
+    school: Cli, refdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reasons made in worker processes too: stored English, shown in the run's language."""
+    photos = {name: UNUSABLE[name][0](refdir / DAAN) for name in DUTCH_UNUSABLE}
+    face(refdir / "Sheldon" / "sheldon.png", RED)
+    write(refdir / "lijst.txt", b"0100231\n")
+    face(refdir / FATIMA / "fatima.png", GREEN)
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    output = ok(school("enroll", refdir, "-j", "2"))
+    for name, why in DUTCH_UNUSABLE.items():
+        assert f"{photos[name].name} niet gebruikt: {why}" in output, name
+    assert "Sheldon: map 'Sheldon' is geen leerlingnummer uit de toestemmingsexport" in output
+    assert "lijst.txt: geen map" in output
+    for english in ("no face found", "faces found", "too small", "not a folder", "not a photo"):
+        assert english not in output

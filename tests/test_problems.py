@@ -23,6 +23,12 @@ SAMPLE = {
     "what": "JPEG segment 0xE1",
     "minutes": "30",
     "until": "00:30:00",
+    "name": "100231",
+    "child": "0100231",
+    "refdir": "/share/referenties",
+    "day": "2026-11-02",
+    "size": "41",
+    "needed": "60",
 }
 
 

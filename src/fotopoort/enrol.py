@@ -17,6 +17,8 @@ from fotopoort.errors import ImageError, UsageError
 from fotopoort.matching import Encoding
 from fotopoort.media.photos import LoadedImage, load_image
 from fotopoort.messages import errors as E
+from fotopoort.messages import problems as P
+from fotopoort.messages import render
 from fotopoort.model import ConsentSnapshot
 from fotopoort.pool import Progress, map_in_workers
 from fotopoort.scan import looks_like_photo
@@ -73,7 +75,7 @@ def enrol_folder(
     entries = sorted(p for p in refdir.iterdir() if not p.name.startswith("."))
     if only:
         entries = [p for p in entries if p.name in set(only)]
-    ignored = tuple((p.name, "not a folder") for p in entries if not p.is_dir())
+    ignored = tuple((p.name, P.NOT_A_FOLDER.en) for p in entries if not p.is_dir())
     outcomes: list[ChildOutcome] = []
     todo: list[tuple[ChildOutcome, Path, str]] = []  # (child, photo, sha256) to analyse
     for folder in (p for p in entries if p.is_dir()):
@@ -83,7 +85,7 @@ def enrol_folder(
         if consent is None:
             outcome.skipped_why = _not_in_export(folder.name, snapshot)
         elif not consent.biometric:
-            outcome.skipped_why = "no consent for face recognition"
+            outcome.skipped_why = P.NO_BIOMETRIC_CONSENT.en
         elif (why := held(folder.name)) is not None:
             outcome.skipped_why = why
         else:
@@ -106,21 +108,18 @@ def enrol_folder(
         outcome.skipped_photos.sort()  # workers finish in any order; reports do not
         nothing = not (outcome.enrolled or outcome.already or outcome.skipped_photos)
         if outcome.skipped_why is None and nothing:
-            outcome.skipped_why = "no reference photos in its folder"
+            outcome.skipped_why = P.NO_REFERENCE_PHOTOS.en
     return EnrolReport(tuple(outcomes), ignored)
 
 
 def _not_in_export(name: str, snapshot: ConsentSnapshot) -> str:
     """Why a folder is no child of the export, with the likely mistake when there is one."""
     if not name.isdigit():
-        return f"folder {name!r} is not a leerlingnummer in the consent export"
+        return render(P.FOLDER_NOT_A_NUMBER, "en", name=name)
     lost_zeros = [nr for nr in snapshot.children if nr.lstrip("0") == name and nr != name]
     if lost_zeros:
-        return (
-            f"not in the consent export; {name} looks like {lost_zeros[0]} without its leading "
-            "zero (rename the folder)"
-        )
-    return "not in the consent export"
+        return render(P.LOST_ZERO, "en", name=name, child=lost_zeros[0])
+    return P.NOT_IN_EXPORT.en
 
 
 def _plan_child(
@@ -130,7 +129,7 @@ def _plan_child(
     todo = []
     for photo in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         if not looks_like_photo(photo):
-            outcome.skipped_photos.append((photo.name, "not a photo"))
+            outcome.skipped_photos.append((photo.name, P.NOT_A_PHOTO.en))
             continue
         sha = hashlib.sha256(photo.read_bytes()).hexdigest()
         if store.has_reference(outcome.child, sha):
@@ -154,7 +153,7 @@ def _worker_reference(photo: Path) -> Encoding | str:
     try:
         data = photo.read_bytes()
     except OSError as exc:
-        return f"cannot be read: {exc.strerror}"
+        return render(P.CANNOT_BE_READ, "en", why=exc.strerror)
     return _reference_problem(data, _worker["engine"], _worker["settings"], _worker["max_pixels"])
 
 
@@ -165,10 +164,10 @@ def _reference_problem(
     try:
         image = load_image(data, max_pixels=max_pixels, max_side=settings.max_side)
     except ImageError as exc:
-        return str(exc)
+        return exc.english
     faces = analyze(engine, image, settings)
     if not faces:
-        return "no face found"
+        return P.NO_FACE_FOUND.en
     if len(faces) > 1:
         # People in the background: a face too small to identify or cut by the photo's edge is
         # not the one whole face the reference is of, but only when that whole face is also the
@@ -176,11 +175,11 @@ def _reference_problem(
         # anything less clear is refused and a person chooses a better photo.
         whole = [f for f in faces if f.encoding is not None and not _at_edge(f, image)]
         if len(whole) != 1 or any(f.size_px >= whole[0].size_px for f in faces if f != whole[0]):
-            return f"{len(faces)} faces found; a reference photo must show exactly one"
+            return render(P.FACES_IN_REFERENCE, "en", n=len(faces))
         faces = (whole[0],)
     face = faces[0]
     if face.encoding is None:
-        return f"face too small ({face.size_px} px; at least {settings.min_face_px} needed)"
+        return render(P.REFERENCE_TOO_SMALL, "en", size=face.size_px, needed=settings.min_face_px)
     return face.encoding
 
 

@@ -19,6 +19,7 @@ from fotopoort.cli.options import _BY_DEFAULT, _JOBS, _JSON_TABLE
 from fotopoort.config import Policy
 from fotopoort.errors import ExitCode
 from fotopoort.messages import cli as M
+from fotopoort.messages import problems
 
 
 @app.command(help=_h(M.ENROLL))
@@ -50,16 +51,20 @@ def enroll(
             by=_by(by),
         )
     for entry, why in report.ignored:
-        env.err.print(_t(M.IGNORED, entry=entry, why=why), markup=False)
+        env.err.print(_t(M.IGNORED, entry=entry, why=problems.show(why)), markup=False)
     enrolled = skipped = 0
     for o in report.children:
         who = f"{o.name} ({o.child})" if o.name else o.child
         if o.skipped_why:
             skipped += 1
-            env.out.print(_t(M.ENROL_SKIPPED, who=who, why=o.skipped_why), markup=False)
+            env.out.print(
+                _t(M.ENROL_SKIPPED, who=who, why=problems.show(o.skipped_why)), markup=False
+            )
             continue
         for name, why in o.skipped_photos:
-            env.out.print(_t(M.ENROL_PHOTO_UNUSED, who=who, name=name, why=why), markup=False)
+            env.out.print(
+                _t(M.ENROL_PHOTO_UNUSED, who=who, name=name, why=problems.show(why)), markup=False
+            )
         if o.enrolled or o.already:
             enrolled += 1
             env.out.print(

@@ -11,6 +11,7 @@ from fotopoort.enrol import EnrolReport, enrol_folder
 from fotopoort.errors import UsageError
 from fotopoort.messages import audit as notes
 from fotopoort.messages import errors as E
+from fotopoort.messages import problems as P
 from fotopoort.messages import render as say
 from fotopoort.model import (
     Action,
@@ -48,19 +49,12 @@ def enroll(
             return None
         day = mark.forgotten_at[:10]
         if child not in children:
-            return (
-                f"forgotten on {day}: not enrolled again by a folder run; once a newer export "
-                "gives face-recognition consent again, a person enrols the child with "
-                f"`fotopoort enroll {refdir} --child {child}`"
-            )
+            return say(P.FORGOTTEN_FOLDER_RUN, "en", day=day, refdir=refdir, child=child)
         export_date = current.snapshot.export_date
         if current.id <= mark.snapshot_id or (
             export_date is not None and export_date.isoformat() < day
         ):
-            return (
-                f"forgotten on {day}: import a consent export made after that day that gives "
-                "face-recognition consent again first"
-            )
+            return say(P.FORGOTTEN_NEEDS_EXPORT, "en", day=day)
         return None
 
     report = enrol_folder(

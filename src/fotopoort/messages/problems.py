@@ -159,6 +159,51 @@ VIDEO_TOO_LONG = Text(
 )
 
 
+# a reference folder or photo that enrol skips (enrol.py, commands/enrolment.py)
+NOT_A_FOLDER = Text(nl="geen map", en="not a folder")
+NO_BIOMETRIC_CONSENT = Text(
+    nl="geen toestemming voor gezichtsherkenning", en="no consent for face recognition"
+)
+NO_REFERENCE_PHOTOS = Text(
+    nl="geen referentiefoto's in de map", en="no reference photos in its folder"
+)
+FOLDER_NOT_A_NUMBER = Text(
+    nl="map {name!r} is geen leerlingnummer uit de toestemmingsexport",
+    en="folder {name!r} is not a leerlingnummer in the consent export",
+)
+NOT_IN_EXPORT = Text(nl="staat niet in de toestemmingsexport", en="not in the consent export")
+LOST_ZERO = Text(
+    nl="staat niet in de toestemmingsexport; {name} lijkt {child} zonder de voorloopnul "
+    "(hernoem de map)",
+    en="not in the consent export; {name} looks like {child} without its leading zero "
+    "(rename the folder)",
+)
+NOT_A_PHOTO = Text(nl="geen foto", en="not a photo")
+NO_FACE_FOUND = Text(nl="geen gezicht gevonden", en="no face found")
+FACES_IN_REFERENCE = Text(
+    nl="{n} gezichten gevonden; op een referentiefoto staat er precies één",
+    en="{n} faces found; a reference photo must show exactly one",
+)
+REFERENCE_TOO_SMALL = Text(
+    nl="gezicht te klein ({size} px; minstens {needed} nodig)",
+    en="face too small ({size} px; at least {needed} needed)",
+)
+FORGOTTEN_FOLDER_RUN = Text(
+    nl="vergeten op {day}: niet opnieuw ingeschreven door een run over de map; zodra een nieuwere "
+    "export weer toestemming voor gezichtsherkenning geeft, schrijft een persoon het kind in met "
+    "`fotopoort enroll {refdir} --child {child}`",
+    en="forgotten on {day}: not enrolled again by a folder run; once a newer export gives "
+    "face-recognition consent again, a person enrols the child with "
+    "`fotopoort enroll {refdir} --child {child}`",
+)
+FORGOTTEN_NEEDS_EXPORT = Text(
+    nl="vergeten op {day}: importeer eerst een toestemmingsexport van na die dag die weer "
+    "toestemming voor gezichtsherkenning geeft",
+    en="forgotten on {day}: import a consent export made after that day that gives "
+    "face-recognition consent again first",
+)
+
+
 _READER = Reader((v for v in list(globals().values()) if isinstance(v, Text)), nested=True)
 
 
