@@ -557,3 +557,33 @@ def test_errors_stay_on_one_line_when_output_is_not_a_wide_terminal(
     )
     assert len(expected) > 80
     assert result.stderr == expected + "\n"
+
+
+@pytest.mark.parametrize("bad", BAD, ids=[bad.id for bad in BAD])
+def test_what_is_wrong_with_a_key_is_said_in_dutch_too(
+    tmp_path: Path, bad: Bad, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    path = write(tmp_path, bad.text())
+    message = config_error(path)
+    assert message.startswith(f"{path}:{bad.line()}: {bad.key}: "), message
+    english = (
+        "must be",
+        "unknown key",
+        "appears twice",
+        "is missing",
+        "cannot be read",
+        "names no",
+        "declares no",
+    )
+    assert not any(word in message for word in english), message
+
+
+def test_a_threshold_looser_than_measured_is_said_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    text = edit("  margin: 0.2", "  margin: 0.1")
+    warnings = load_policy(write(tmp_path, text)).looser_than_measured()
+    assert len(warnings) == 1
+    assert "matching.margin 0.1 is ruimer dan de gemeten veilige grens 0.2" in warnings[0]

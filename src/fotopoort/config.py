@@ -14,8 +14,8 @@ from fotopoort.channels import CHANNEL_NAMES, Channel
 from fotopoort.engines.faces import DetectionSettings, Detector
 from fotopoort.errors import ConfigError, UsageError
 from fotopoort.matching import THRESHOLD_KEYS, Thresholds
+from fotopoort.messages import Text, render
 from fotopoort.messages import errors as messages
-from fotopoort.messages import render
 from fotopoort.text import did_you_mean
 from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
 
@@ -93,35 +93,42 @@ class Policy:
 
     def looser_than_measured(self) -> list[str]:
         """One line per threshold outside the measured safe range."""
-        t, out = self.thresholds, []
+        t = self.thresholds
+        out = []
         if t.tolerance > SAFE_TOLERANCE_MAX:
             out.append(
-                f"{self.path}: matching.tolerance {t.tolerance} is looser than the measured safe "
-                f"limit {SAFE_TOLERANCE_MAX} (docs/accuracy.md): more children may be named wrongly"
+                render(
+                    messages.LOOSER_TOLERANCE,
+                    path=self.path,
+                    value=t.tolerance,
+                    limit=SAFE_TOLERANCE_MAX,
+                )
             )
-        if t.margin < SAFE_MARGIN_MIN:
-            out.append(
-                f"{self.path}: matching.margin {t.margin} is looser than the measured safe limit "
-                f"{SAFE_MARGIN_MIN} (docs/accuracy.md): look-alike children may be named wrongly"
-            )
-        if t.spread_factor > SAFE_SPREAD_FACTOR_MAX:
-            out.append(
-                f"{self.path}: matching.spread_factor {t.spread_factor} is looser than the "
-                f"measured safe limit {SAFE_SPREAD_FACTOR_MAX} (docs/accuracy.md): look-alike "
-                "children may be named wrongly"
-            )
-        if t.single_reference_range > SAFE_SINGLE_REFERENCE_RANGE_MAX:
-            out.append(
-                f"{self.path}: matching.single_reference_range {t.single_reference_range} is "
-                f"looser than the measured safe limit {SAFE_SINGLE_REFERENCE_RANGE_MAX} "
-                "(docs/accuracy.md): look-alike children may be named wrongly"
-            )
-        if t.lookalike_factor < SAFE_LOOKALIKE_FACTOR_MIN:
-            out.append(
-                f"{self.path}: matching.lookalike_factor {t.lookalike_factor} is looser than the "
-                f"measured safe limit {SAFE_LOOKALIKE_FACTOR_MIN} (docs/accuracy.md): look-alike "
-                "children may be named wrongly"
-            )
+        for key, value, limit, looser in (
+            ("margin", t.margin, SAFE_MARGIN_MIN, t.margin < SAFE_MARGIN_MIN),
+            (
+                "spread_factor",
+                t.spread_factor,
+                SAFE_SPREAD_FACTOR_MAX,
+                t.spread_factor > SAFE_SPREAD_FACTOR_MAX,
+            ),
+            (
+                "single_reference_range",
+                t.single_reference_range,
+                SAFE_SINGLE_REFERENCE_RANGE_MAX,
+                t.single_reference_range > SAFE_SINGLE_REFERENCE_RANGE_MAX,
+            ),
+            (
+                "lookalike_factor",
+                t.lookalike_factor,
+                SAFE_LOOKALIKE_FACTOR_MIN,
+                t.lookalike_factor < SAFE_LOOKALIKE_FACTOR_MIN,
+            ),
+        ):
+            if looser:
+                out.append(
+                    render(messages.LOOSER, path=self.path, key=key, value=value, limit=limit)
+                )
         return out
 
     def require_channel(self, name: str) -> Channel:
@@ -216,58 +223,63 @@ class _PolicyReader:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, node: yaml.Node, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.path}:{node.start_mark.line + 1}: {key}: {message}")
+    def fail(self, node: yaml.Node, key: str, what: Text, **params: object) -> ConfigError:
+        line = node.start_mark.line + 1
+        return ConfigError(
+            messages.CONFIG_KEY, path=self.path, line=line, key=key, what=render(what, **params)
+        )
 
     def mapping(self, node: yaml.Node, key: str, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, key or "(top level)", "must be a mapping of keys to values")
+            raise self.fail(node, key or "(top level)", messages.KEY_NOT_A_MAPPING)
         out: dict[str, yaml.Node] = {}
         for k_node, v_node in node.value:
             name = str(k_node.value)
             full = f"{key}.{name}" if key else name
             if name not in allowed:
-                raise self.fail(k_node, full, f"unknown key{did_you_mean(name, allowed)}")
+                raise self.fail(
+                    k_node, full, messages.KEY_UNKNOWN, hint=did_you_mean(name, allowed)
+                )
             if name in out:
-                raise self.fail(k_node, full, "appears twice")
+                raise self.fail(k_node, full, messages.KEY_TWICE)
             out[name] = v_node
         return out
 
     def scalar(self, node: yaml.Node, key: str) -> object:
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, key, "must be a single value")
+            raise self.fail(node, key, messages.KEY_NOT_SINGLE)
         try:
             return yaml.SafeLoader("").construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
             problem = getattr(exc, "problem", None) or str(exc)
-            raise self.fail(node, key, f"cannot be read: {problem}") from None
+            raise self.fail(node, key, messages.KEY_UNREADABLE, why=problem) from None
 
     def text(self, node: yaml.Node, key: str) -> str:
         value = self.scalar(node, key)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(node, key, f"must be a non-empty text, not {value!r}")
+            raise self.fail(node, key, messages.KEY_NOT_TEXT, value=value)
         return value.strip()
 
     def number(self, node: yaml.Node, key: str, lo: float, hi: float) -> float:
         value = self.scalar(node, key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(node, key, f"must be a number, not {value!r}")
+            raise self.fail(node, key, messages.KEY_NOT_NUMBER, value=value)
         if not lo <= value <= hi:
-            raise self.fail(node, key, f"must be between {lo} and {hi}, not {value}")
+            raise self.fail(node, key, messages.KEY_OUT_OF_RANGE, lo=lo, hi=hi, value=value)
         return float(value)
 
     def integer(self, node: yaml.Node, key: str, lo: int, hi: int) -> int:
         value = self.scalar(node, key)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(node, key, f"must be a whole number, not {value!r}")
+            raise self.fail(node, key, messages.KEY_NOT_WHOLE, value=value)
         if not lo <= value <= hi:
-            raise self.fail(node, key, f"must be between {lo} and {hi}, not {value}")
+            raise self.fail(node, key, messages.KEY_OUT_OF_RANGE, lo=lo, hi=hi, value=value)
         return value
 
     def required(self, table: dict[str, yaml.Node], parent: yaml.Node, key: str) -> yaml.Node:
         name = key.rsplit(".", 1)[-1]
         if name not in table:
-            raise self.fail(parent, key, "is missing")
+            raise self.fail(parent, key, messages.KEY_MISSING)
         return table[name]
 
     def read(self, root: yaml.Node) -> Policy:
@@ -331,7 +343,7 @@ class _PolicyReader:
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         values = [self.text(item, "yes_values") for item in items]
         if not values:
-            raise self.fail(node, "yes_values", "names no value (at least: [Ja])")
+            raise self.fail(node, "yes_values", messages.KEY_NO_YES_VALUE)
         return frozenset(" ".join(v.split()).casefold() for v in values)
 
     def strip_metadata(self, node: yaml.Node | None) -> frozenset[Channel]:
@@ -344,7 +356,7 @@ class _PolicyReader:
             key = f"strip_metadata.{name}"
             flag = self.scalar(value, key)
             if not isinstance(flag, bool):
-                raise self.fail(value, key, "must be true or false")
+                raise self.fail(value, key, messages.KEY_NOT_BOOLEAN)
             (out.add if flag else out.discard)(Channel(name))
         return frozenset(out)
 
@@ -368,7 +380,9 @@ class _PolicyReader:
                 raise self.fail(
                     table["beyond_limits"],
                     "video.beyond_limits",
-                    f"must be review or decide, not {beyond!r}{did_you_mean(beyond, _BEYOND)}",
+                    messages.KEY_REVIEW_OR_DECIDE,
+                    value=beyond,
+                    hint=did_you_mean(beyond, _BEYOND),
                 )
         minutes = self.optional_number(table, "video.max_minutes", 0.1, 24 * 60, d.max_seconds / 60)
         return replace(
@@ -387,7 +401,7 @@ class _PolicyReader:
     def channels(self, node: yaml.Node) -> dict[Channel, tuple[str, ...]]:
         table = self.mapping(node, "channels", CHANNEL_NAMES)
         if not table:
-            raise self.fail(node, "channels", "declares no channel")
+            raise self.fail(node, "channels", messages.KEY_NO_CHANNEL)
         out: dict[Channel, tuple[str, ...]] = {}
         for name, value in table.items():
             key = f"channels.{name}"
@@ -396,10 +410,10 @@ class _PolicyReader:
             else:
                 value_obj = self.scalar(value, key)
                 if value_obj is None:
-                    raise self.fail(value, key, "names no column")
+                    raise self.fail(value, key, messages.KEY_NO_COLUMN)
                 cols = (self.text(value, key),)
             if not cols:
-                raise self.fail(value, key, "names no column")
+                raise self.fail(value, key, messages.KEY_NO_COLUMN)
             out[Channel(name)] = cols
         return out
 
@@ -459,8 +473,10 @@ class _PolicyReader:
             raise self.fail(
                 node,
                 "detection.detector",
-                f"must be one of {', '.join(_DETECTORS)}, not {value!r}"
-                f"{did_you_mean(value.lower(), _DETECTORS)}",
+                messages.KEY_ONE_OF,
+                options=", ".join(_DETECTORS),
+                value=value,
+                hint=did_you_mean(value.lower(), _DETECTORS),
             ) from None
 
     def max_pixels(self, node: yaml.Node | None) -> int:

@@ -378,3 +378,57 @@ NOT_IMPORTED_MASS = Text(
     "--yes",
 )
 AND_ALSO = Text(nl="; en ", en="; and ")
+
+# --- consents.yaml: what is wrong with a key (config.py; shown as "{path}:{line}: {key}: ...") --
+
+CONFIG_KEY = Text(nl="{path}:{line}: {key}: {what}", en="{path}:{line}: {key}: {what}")
+KEY_NOT_A_MAPPING = Text(
+    nl="moet een lijst van sleutels met waarden zijn", en="must be a mapping of keys to values"
+)
+KEY_UNKNOWN = Text(nl="onbekende sleutel{hint}", en="unknown key{hint}")
+KEY_TWICE = Text(nl="staat er twee keer", en="appears twice")
+KEY_NOT_SINGLE = Text(nl="moet één waarde zijn", en="must be a single value")
+KEY_UNREADABLE = Text(nl="kan niet gelezen worden: {why}", en="cannot be read: {why}")
+KEY_NOT_TEXT = Text(
+    nl="moet een niet-lege tekst zijn, niet {value!r}", en="must be a non-empty text, not {value!r}"
+)
+KEY_NOT_NUMBER = Text(
+    nl="moet een getal zijn, niet {value!r}", en="must be a number, not {value!r}"
+)
+KEY_OUT_OF_RANGE = Text(
+    nl="moet tussen {lo} en {hi} liggen, niet {value}",
+    en="must be between {lo} and {hi}, not {value}",
+)
+KEY_NOT_WHOLE = Text(
+    nl="moet een geheel getal zijn, niet {value!r}", en="must be a whole number, not {value!r}"
+)
+KEY_MISSING = Text(nl="ontbreekt", en="is missing")
+KEY_NO_YES_VALUE = Text(
+    nl="noemt geen waarde (minstens: [Ja])", en="names no value (at least: [Ja])"
+)
+KEY_NOT_BOOLEAN = Text(nl="moet true of false zijn", en="must be true or false")
+KEY_NO_CHANNEL = Text(nl="noemt geen kanaal", en="declares no channel")
+KEY_NO_COLUMN = Text(nl="noemt geen kolom", en="names no column")
+KEY_REVIEW_OR_DECIDE = Text(
+    nl="moet review of decide zijn, niet {value!r}{hint}",
+    en="must be review or decide, not {value!r}{hint}",
+)
+KEY_ONE_OF = Text(
+    nl="moet een van {options} zijn, niet {value!r}{hint}",
+    en="must be one of {options}, not {value!r}{hint}",
+)
+
+# --- consents.yaml: a threshold looser than measured (a warning, the run goes on) -----------------
+
+LOOSER_TOLERANCE = Text(
+    nl="{path}: matching.tolerance {value} is ruimer dan de gemeten veilige grens {limit} "
+    "(docs/accuracy.md): meer kinderen kunnen verkeerd benoemd worden",
+    en="{path}: matching.tolerance {value} is looser than the measured safe limit {limit} "
+    "(docs/accuracy.md): more children may be named wrongly",
+)
+LOOSER = Text(
+    nl="{path}: matching.{key} {value} is ruimer dan de gemeten veilige grens {limit} "
+    "(docs/accuracy.md): op elkaar lijkende kinderen kunnen verkeerd benoemd worden",
+    en="{path}: matching.{key} {value} is looser than the measured safe limit {limit} "
+    "(docs/accuracy.md): look-alike children may be named wrongly",
+)
