@@ -535,3 +535,15 @@ def test_success_has_no_traceback_even_with_debug(demo_school: Cli) -> None:
         result = demo_school("--debug", *args)
         assert result.exit_code == 0
         assert "Traceback" not in result.output
+
+
+def test_why_encodings_were_deleted_is_said_in_dutch(
+    imported: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enrol(imported, DAAN, FATIMA)
+    rows = drop_child(put(demo_rows(), DAAN, BIOMETRIC, "Nee"), FATIMA)
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    result = import_ok(imported, write_export(tmp_path, to_csv(rows)))
+    assert f"{DAAN} gewist: toestemming voor gezichtsherkenning ingetrokken" in result.stdout
+    assert f"{FATIMA} gewist: niet meer in de toestemmingsexport" in result.stdout
+    assert "withdrawn" not in result.stdout and "no longer" not in result.stdout

@@ -16,6 +16,7 @@ from fotopoort.cli.options import _BY_DEFAULT, _JSON_TABLE
 from fotopoort.config import write_template
 from fotopoort.consents import ConsentChange
 from fotopoort.errors import UsageError
+from fotopoort.messages import audit as audit_texts
 from fotopoort.messages import cli as M
 from fotopoort.messages import errors as E
 
@@ -74,7 +75,8 @@ def consents_import(
     if len(result.changes) > _SHOWN:
         env.out.print(_t(M.CHANGED_MORE, n=len(result.changes) - _SHOWN), markup=False)
     for child, why in outcome.forgotten:
-        env.out.print(_t(M.ENCODINGS_DELETED, child=child, why=why), markup=False)
+        shown = audit_texts.show(why)
+        env.out.print(_t(M.ENCODINGS_DELETED, child=child, why=shown), markup=False)
     if result.changes:
         env.out.print(_t(M.RUN_RECHECK), markup=False)
 

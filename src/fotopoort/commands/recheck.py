@@ -11,6 +11,7 @@ from fotopoort.commands.deciding import _decide, _record
 from fotopoort.config import Policy
 from fotopoort.errors import UsageError
 from fotopoort.messages import errors as E
+from fotopoort.messages import problems as P
 from fotopoort.messages import publish as publish_texts
 from fotopoort.messages import render as render_text
 from fotopoort.messages import render as say
@@ -222,6 +223,6 @@ def _from_cache(store: Store, prev: PreviousDecision) -> CheckedPhoto:
     photo = PhotoFile(Path(prev.path), prev.rel)
     cached = store.cached_analysis(prev.sha256, prev.settings)
     if cached is None:
-        gone = PhotoAnalysis((), "the photo changed or is gone, and its analysis was deleted")
+        gone = PhotoAnalysis((), P.ANALYSIS_GONE.en)
         return CheckedPhoto(photo, prev.sha256, gone, prev.settings)
     return CheckedPhoto(photo, prev.sha256, analysis_from_json(cached), prev.settings)

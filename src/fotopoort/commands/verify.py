@@ -62,12 +62,12 @@ def _problem(
     approved: Mapping[str, CopyApproval],
 ) -> str | None:
     if path.is_symlink():
-        return "a link, not a copy fotopoort made"
+        return render(texts.A_LINK)
     if not path.is_file():
-        return "not a regular file"
+        return render(texts.NOT_A_FILE)
     sha = sha256_file(path)
     if sha is None:
-        return "cannot be read"
+        return render(texts.UNREADABLE_FILE)
     copy = approved.get(sha)
     if copy is not None and (Verdict.ALLOWED.value, snapshot_id) not in decided.get(sha, set()):
         if copy.void_at is not None:
@@ -77,10 +77,10 @@ def _problem(
         return None
     seen = decided.get(sha)
     if not seen:
-        return "content fotopoort never decided for this channel (changed or added since?)"
+        return render(texts.NEVER_DECIDED)
     if (Verdict.ALLOWED.value, snapshot_id) in seen:
         return None
     if any(sid == snapshot_id for _, sid in seen):
         verdicts = sorted({d for d, sid in seen if sid == snapshot_id})
-        return f"not allowed under the current consent export (decided {', '.join(verdicts)})"
-    return "decided under an older consent export: run `fotopoort recheck` or sort again"
+        return render(texts.NOT_ALLOWED_NOW, verdicts=", ".join(verdicts))
+    return render(texts.DECIDED_UNDER_OLDER)

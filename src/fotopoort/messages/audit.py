@@ -49,6 +49,15 @@ PURGED = Text(
     "snapshots",
 )
 
+# why `consents import` deleted a child's face encodings (store/snapshots.py)
+FORGOT_NOT_IN_EXPORT = Text(
+    nl="niet meer in de toestemmingsexport", en="no longer in the consent export"
+)
+FORGOT_WITHDRAWN = Text(
+    nl="toestemming voor gezichtsherkenning ingetrokken",
+    en="consent for face recognition withdrawn",
+)
+
 _READER = Reader(v for v in list(globals().values()) if isinstance(v, Text))
 
 

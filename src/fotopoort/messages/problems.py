@@ -159,6 +159,12 @@ VIDEO_TOO_LONG = Text(
 )
 
 
+# a photo checked before whose analysis is gone (commands/recheck.py)
+ANALYSIS_GONE = Text(
+    nl="de foto is gewijzigd of weg, en zijn analyse is verwijderd",
+    en="the photo changed or is gone, and its analysis was deleted",
+)
+
 # a reference folder or photo that enrol skips (enrol.py, commands/enrolment.py)
 NOT_A_FOLDER = Text(nl="geen map", en="not a folder")
 NO_BIOMETRIC_CONSENT = Text(

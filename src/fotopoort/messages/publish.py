@@ -69,3 +69,23 @@ COPY_CHANGED = Text(
     nl="kopie veranderd sinds de beslissing: {path} ({channel}): niet publiceren, sort opnieuw",
     en="copy changed since it was decided: {path} ({channel}): do not publish it, sort again",
 )
+
+# --- what `verify` finds in an output folder (commands/verify.py) ---------------------------------
+
+A_LINK = Text(
+    nl="een link, geen kopie die fotopoort maakte", en="a link, not a copy fotopoort made"
+)
+NOT_A_FILE = Text(nl="geen gewoon bestand", en="not a regular file")
+UNREADABLE_FILE = Text(nl="kan niet gelezen worden", en="cannot be read")
+NEVER_DECIDED = Text(
+    nl="inhoud die fotopoort nooit voor dit kanaal besliste (sindsdien gewijzigd of toegevoegd?)",
+    en="content fotopoort never decided for this channel (changed or added since?)",
+)
+NOT_ALLOWED_NOW = Text(
+    nl="niet toegestaan onder de huidige toestemmingsexport (besloten: {verdicts})",
+    en="not allowed under the current consent export (decided {verdicts})",
+)
+DECIDED_UNDER_OLDER = Text(
+    nl="besloten onder een oudere toestemmingsexport: draai `fotopoort recheck` of sort opnieuw",
+    en="decided under an older consent export: run `fotopoort recheck` or sort again",
+)

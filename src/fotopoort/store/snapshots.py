@@ -6,6 +6,7 @@ from datetime import date
 
 from fotopoort.channels import Channel
 from fotopoort.errors import StoreError
+from fotopoort.messages import audit as notes
 from fotopoort.messages import errors as E
 from fotopoort.model import ChildConsent, ConsentSnapshot
 from fotopoort.store.gallery import GalleryTables
@@ -138,9 +139,9 @@ class SnapshotTables(GalleryTables):
             for child in self.enrolled_children():
                 consent = snap.children.get(child)
                 if consent is None:
-                    why = "no longer in the consent export"
+                    why = notes.FORGOT_NOT_IN_EXPORT.en
                 elif not consent.biometric:
-                    why = "consent for face recognition withdrawn"
+                    why = notes.FORGOT_WITHDRAWN.en
                 else:
                     continue
                 self._delete_child_data(child)
