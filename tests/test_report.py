@@ -211,3 +211,24 @@ def test_report_errors(school: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "did you mean 'website'" in result.output
     result = school("report", root, "-o", tmp_path)
     assert result.exit_code == 2 and "is a folder" in result.output
+
+
+def test_the_report_speaks_dutch_when_the_run_does(
+    school: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    target = tmp_path / "rapport.html"
+    result = school("report", camp(tmp_path / "kamp"), "-c", "website", "-o", target)
+    assert result.exit_code == 1, result.output  # some photos are not allowed
+    html = target.read_text(encoding="utf-8")
+    for dutch in (
+        '<html lang="nl">',
+        "fotopoort-rapport",
+        "Besluiten op basis van toestemmingsexport",
+        "TEGENGEHOUDEN",
+        "GEEN toestemming",
+        'data-of="{n} van {total} foto&#x27;s getoond voor {channel}"',
+    ):
+        assert dutch in html, dutch
+    for english in ("photos shown", "Decisions based", "BLOCKED", "NO consent", "no faces"):
+        assert english not in html, english

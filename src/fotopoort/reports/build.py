@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from fotopoort.channels import Channel
+from fotopoort.messages import render
+from fotopoort.messages import report as texts
 from fotopoort.model import Checked, ConsentSnapshot, Decision
 from fotopoort.reports.model import Report, ReportPhoto, report_photo
 from fotopoort.reports.thumbnails import Thumbnail, from_bytes
@@ -19,7 +21,7 @@ def build_report(
     *,
     max_pixels: int,
     redacted: Mapping[tuple[Channel, str], str] | None = None,
-    title: str = "fotopoort report",
+    title: str | None = None,
     now: datetime | None = None,
 ) -> Report:
     """`results` as commands.check returns them; `redacted` maps (channel, rel) to the path of
@@ -48,7 +50,7 @@ def build_report(
             )
         )
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    return Report(title, when, snapshot_label, tuple(results), tuple(photos))
+    return Report(title or render(texts.TITLE), when, snapshot_label, tuple(results), tuple(photos))
 
 
 def _thumbnail(item: Checked, max_pixels: int) -> Thumbnail | None:

@@ -20,18 +20,24 @@ from pathlib import Path
 
 from fotopoort.atomic import write_text_atomic
 from fotopoort.channels import Channel
+from fotopoort.lang import current
+from fotopoort.messages import render as say
+from fotopoort.messages import report as T
 from fotopoort.model import FaceStatus, Verdict
 from fotopoort.reports.model import FaceKind, Report, ReportFace, ReportPhoto, counts
 
-_KIND_TEXT = {FaceKind.CONSENT: "consent", FaceKind.NO_CONSENT: "NO consent"}
+_KIND_TEXT = {FaceKind.CONSENT: T.KIND_CONSENT, FaceKind.NO_CONSENT: T.KIND_NO_CONSENT}
 _UNSURE_TEXT = {
-    FaceStatus.UNKNOWN: "unknown face",
-    FaceStatus.AMBIGUOUS: "unsure who",
-    FaceStatus.TOO_SMALL: "too small",
-    FaceStatus.NOT_A_CHILD: "not a child (said by a person)",
+    FaceStatus.UNKNOWN: T.UNKNOWN_FACE,
+    FaceStatus.AMBIGUOUS: T.UNSURE_WHO,
+    FaceStatus.TOO_SMALL: T.TOO_SMALL,
+    FaceStatus.NOT_A_CHILD: T.NOT_A_CHILD,
 }
-_VERDICT_TEXT = {Verdict.ALLOWED: "ALLOWED", Verdict.REVIEW: "REVIEW", Verdict.BLOCKED: "BLOCKED"}
-REDACTED_TEXT = "redacted, a person must confirm"
+_VERDICT_TEXT = {
+    Verdict.ALLOWED: T.VERDICT_ALLOWED,
+    Verdict.REVIEW: T.VERDICT_REVIEW,
+    Verdict.BLOCKED: T.VERDICT_BLOCKED,
+}
 
 _BASE_CSS = """\
 :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;
@@ -103,7 +109,8 @@ _SCRIPT = """\
       c.hidden = !ok;
       if (ok) { n += 1; }
     });
-    shown.textContent = n + " of " + cards.length + " photos shown for " + ch;
+    shown.textContent = shown.getAttribute("data-of").replace("{n}", n)
+      .replace("{total}", cards.length).replace("{channel}", ch);
     if (save) {
       var on = boxes.filter(function (b) { return b.checked; })
         .map(function (b) { return b.value; });
@@ -158,7 +165,7 @@ def render(report: Report) -> str:
     )
     first = report.channels[0].value if report.channels else ""
     parts = [
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        f'<!DOCTYPE html>\n<html lang="{current()}">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         '<meta name="referrer" content="no-referrer">\n',
@@ -166,8 +173,11 @@ def render(report: Report) -> str:
         # class "all": without the script every channel's decision shows
         f'<body data-ch="{escape(first)}" class="all">\n<header>\n',
         f"<h1>{escape(report.title)}</h1>\n",
-        f"<p>{len(report.photos)} photos. Decisions based on the consent export "
-        f"{escape(report.snapshot)}; made {escape(report.generated)}.</p>\n",
+        "<p>"
+        + escape(
+            say(T.INTRO, n=len(report.photos), snapshot=report.snapshot, when=report.generated)
+        )
+        + "</p>\n",
         _summary(report),
         _filters(report),
         _legend(),
@@ -192,8 +202,12 @@ def _summary(report: Report) -> str:
             f"<td>{n['blocked']}</td><td>{n['redacted']}</td></tr>"
         )
     return (
-        '<table class="summary"><thead><tr><th>channel</th><th>allowed</th><th>review</th>'
-        "<th>blocked</th><th>redacted copies</th></tr></thead><tbody>"
+        '<table class="summary"><thead><tr>'
+        + "".join(
+            f"<th>{escape(say(t))}</th>"
+            for t in (T.CHANNEL, T.ALLOWED, T.REVIEW, T.BLOCKED, T.REDACTED_COPIES)
+        )
+        + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>\n"
     )
@@ -204,27 +218,29 @@ def _filters(report: Report) -> str:
         f'<option value="{escape(ch.value)}">{escape(ch.value)}</option>' for ch in report.channels
     )
     shows = "".join(
-        f'<label><input type="checkbox" name="show" value="{value}" checked> {text}</label>'
+        f'<label><input type="checkbox" name="show" value="{value}" checked> '
+        f"{escape(say(text))}</label>"
         for value, text in (
-            ("allowed", "allowed"),
-            ("review", "review"),
-            ("blocked", "blocked"),
-            ("redacted", REDACTED_TEXT),
+            ("allowed", T.ALLOWED),
+            ("review", T.REVIEW),
+            ("blocked", T.BLOCKED),
+            ("redacted", T.REDACTED),
         )
     )
     return (
-        '<form id="filters"><label>Channel <select id="channel">'
-        f"{options}</select></label><fieldset><legend>Show</legend>{shows}</fieldset>"
-        '<label><input type="checkbox" id="all"> decisions for every channel</label>'
-        f'<output id="shown" aria-live="polite">{len(report.photos)} photos</output></form>\n'
+        f'<form id="filters"><label>{escape(say(T.CHANNEL_LABEL))} <select id="channel">'
+        f"{options}</select></label><fieldset><legend>{escape(say(T.SHOW))}</legend>{shows}"
+        f'</fieldset><label><input type="checkbox" id="all"> {escape(say(T.EVERY_CHANNEL))}'
+        f'</label><output id="shown" aria-live="polite" data-of="{escape(T.SHOWN.template())}">'
+        f"{escape(say(T.PHOTOS, n=len(report.photos)))}</output></form>\n"
     )
 
 
 def _legend() -> str:
     items = (
-        ("consent", "solid line: consent for this channel"),
-        ("no-consent", "dashed line, hatched: NO consent"),
-        ("unsure", "dotted line: unknown, unsure who, or too small"),
+        ("consent", say(T.LEGEND_CONSENT)),
+        ("no-consent", say(T.LEGEND_NO_CONSENT)),
+        ("unsure", say(T.LEGEND_UNSURE)),
     )
     return (
         '<p class="legend">'
@@ -253,11 +269,11 @@ def _photo(photo: ReportPhoto, channels: tuple[Channel, ...]) -> str:
 def _picture(photo: ReportPhoto) -> str:
     t = photo.thumbnail
     if t is None:
-        why = photo.error or "no preview"
-        return f'<div class="nopic">no preview: {escape(why)}</div>'
+        text = say(T.NO_PREVIEW_WHY, why=photo.error) if photo.error else say(T.NO_PREVIEW)
+        return f'<div class="nopic">{escape(text)}</div>'
     width, height = t.original
     uri = "data:image/jpeg;base64," + base64.b64encode(t.jpeg).decode("ascii")
-    alt = f"{photo.rel}: {len(photo.faces)} face(s)"
+    alt = say(T.PHOTO_ALT, photo=photo.rel, n=len(photo.faces))
     font = max(width, height) / 24
     faces = "".join(_face_svg(f, font) for f in photo.faces)
     return (
@@ -269,8 +285,8 @@ def _picture(photo: ReportPhoto) -> str:
 
 def _kind_label(face: ReportFace, kind: FaceKind) -> str:
     if kind is FaceKind.UNSURE:
-        return _UNSURE_TEXT.get(face.status, "unsure")
-    return _KIND_TEXT[kind]
+        return say(_UNSURE_TEXT.get(face.status, T.UNSURE))
+    return say(_KIND_TEXT[kind])
 
 
 def _face_svg(face: ReportFace, font: float) -> str:
@@ -293,10 +309,10 @@ def _face_svg(face: ReportFace, font: float) -> str:
 
 def _face_list(photo: ReportPhoto) -> str:
     if not photo.faces:
-        return "<figcaption>no faces found</figcaption>"
+        return f"<figcaption>{escape(say(T.NO_FACES))}</figcaption>"
     items = []
     for f in photo.faces:
-        who = escape(f.name) if f.name else escape(_UNSURE_TEXT.get(f.status, "unsure"))
+        who = escape(f.name) if f.name else escape(say(_UNSURE_TEXT.get(f.status, T.UNSURE)))
         kinds = "".join(
             f'<span class="ch ch-{ch.value}">: {escape(_kind_label(f, k))}</span>'
             for ch, k in f.kinds.items()
@@ -309,11 +325,13 @@ def _decision_row(ch: Channel, photo: ReportPhoto) -> str:
     d = photo.decisions[ch]
     reasons = "".join(f"<li>{escape(r)}</li>" for r in d.reasons)
     redacted = (
-        f'<span class="redacted">{REDACTED_TEXT}: {escape(d.redacted)}</span>' if d.redacted else ""
+        f'<span class="redacted">{escape(say(T.REDACTED))}: {escape(d.redacted)}</span>'
+        if d.redacted
+        else ""
     )
     return (
         f'<tr class="dec row-{ch.value}"><th>{escape(ch.value)}</th><td><span class="v '
-        f'v-{d.verdict.value}">{_VERDICT_TEXT[d.verdict]}</span></td>'
+        f'v-{d.verdict.value}">{escape(say(_VERDICT_TEXT[d.verdict]))}</span></td>'
         f"<td><ul>{reasons}</ul>{redacted}</td></tr>"
     )
 
