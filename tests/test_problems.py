@@ -29,6 +29,7 @@ SAMPLE = {
     "day": "2026-11-02",
     "size": "41",
     "needed": "60",
+    "path": "/share/uit/website/.tmp/1f2e.tmp",
 }
 
 

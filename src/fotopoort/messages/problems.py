@@ -159,6 +159,12 @@ VIDEO_TOO_LONG = Text(
 )
 
 
+# a copy that is not what was written (publish/derived.py)
+READ_BACK_DIFFERS = Text(
+    nl="{path}: de teruggelezen kopie verschilt van wat geschreven is",
+    en="{path}: the copy read back differs from what was written",
+)
+
 # a photo checked before whose analysis is gone (commands/recheck.py)
 ANALYSIS_GONE = Text(
     nl="de foto is gewijzigd of weg, en zijn analyse is verwijderd",

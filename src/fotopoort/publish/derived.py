@@ -20,6 +20,7 @@ from pathlib import Path
 from fotopoort.atomic import move_into_place
 from fotopoort.media.video import is_video
 from fotopoort.messages import problems as P
+from fotopoort.messages import render
 from fotopoort.publish.sanitize import MetadataError, Published, strip_metadata
 from fotopoort.scan import sha256_file
 
@@ -96,7 +97,7 @@ def write_derived(
             fh.flush()
             os.fsync(fh.fileno())
         if sha256_file(tmp) != published.sha256:  # what is renamed is what was checked
-            raise OSError(f"{tmp}: the copy read back differs from what was written")
+            raise OSError(render(P.READ_BACK_DIFFERS, "en", path=tmp))
         # the original's time: with the EXIF date gone, it is the photo's only date left
         move_into_place(tmp, dst, times=st)
     except BaseException:
