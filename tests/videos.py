@@ -79,6 +79,7 @@ def write_video(
     fps: int = 10,
     rotation: int = 0,
     codec: str = "libx264",
+    keyint: int | None = None,
 ) -> Path:
     """Write the video. With `rotation` (degrees counter-clockwise, as a phone's display
     matrix says), frames are stored turned the other way, so only a reader that applies the
@@ -94,6 +95,8 @@ def write_video(
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         if codec == "libx264":
             stream.options = {"preset": "ultrafast", "crf": "20"}
+            if keyint is not None:  # a keyframe every `keyint` frames: what a seek lands on
+                stream.options = {**stream.options, "g": str(keyint)}
         if rotation:
             stream.set_display_rotation(rotation)
         for image in stored:

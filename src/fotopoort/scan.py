@@ -26,13 +26,13 @@ from fotopoort.media.photos import (
     load_image,
     media_kind,
 )
-from fotopoort.media.video import analyse_video, is_video
+from fotopoort.media.video import Sample, analyse_video, is_video
 from fotopoort.messages import errors as E
 from fotopoort.messages import problems as P
 from fotopoort.messages import render
 from fotopoort.model import Box, FaceResult, FaceStatus, MatchNote, PhotoAnalysis
 from fotopoort.pool import Progress, map_in_workers
-from fotopoort.reports.thumbnails import Thumbnail, from_pixels
+from fotopoort.reports.thumbnails import Thumbnail, from_pixels, of_tracks
 from fotopoort.store import Store
 from fotopoort.videoconfig import DEFAULT_VIDEO, VideoSettings
 
@@ -86,6 +86,8 @@ class CheckedPhoto:
     analysis: PhotoAnalysis
     settings: str  # the cache key of the analysis: engine, detection, thresholds, enrolments
     thumbnail: Thumbnail | None = None  # made from the pixels decoded for detection, if asked
+    # a video's: per track (its faces), the frame where the face is largest, if asked
+    tracks: tuple[Thumbnail | None, ...] = ()
 
 
 # --- finding photos -------------------------------------------------------------------------
@@ -288,7 +290,12 @@ def _init_worker(
     _worker.update(engine=factory(), gallery=Gallery(references), settings=settings)
 
 
-def _work(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
+# what a worker hands back: the sha256, the analysis (as cached), a photo's thumbnail and a
+# video's thumbnails per track
+Worked = tuple[str | None, dict[str, Any], Thumbnail | None, tuple[Thumbnail | None, ...]]
+
+
+def _work(path: Path) -> Worked:
     faults.checkpoint("analyse", path.name)
     if _is_video_file(path):
         return _work_video(path)
@@ -296,7 +303,7 @@ def _work(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
         data = path.read_bytes()
     except OSError as exc:
         gone = PhotoAnalysis((), render(P.CANNOT_BE_OPENED_WHY, "en", why=exc.strerror))
-        return None, analysis_to_json(gone), None
+        return None, analysis_to_json(gone), None, ()
     sha = hashlib.sha256(data).hexdigest()
     settings: ScanSettings = _worker["settings"]
     thumbs: list[Thumbnail] = []
@@ -306,7 +313,7 @@ def _work(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
             thumbs.append(from_pixels(image.pixels, image.original_size, settings.thumbnail_side))
 
     analysis = analyse_bytes(data, _worker["engine"], _worker["gallery"], settings, thumbnail)
-    return sha, analysis_to_json(analysis), thumbs[0] if thumbs else None
+    return sha, analysis_to_json(analysis), thumbs[0] if thumbs else None, ()
 
 
 def _is_video_file(path: Path) -> bool:
@@ -318,13 +325,19 @@ def _is_video_file(path: Path) -> bool:
     return is_video(head, path.suffix)
 
 
-def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
+def _work_video(path: Path) -> Worked:
     """A video is decoded from its file, not from memory (it may be gigabytes): the hash before
     and after decoding must agree, so the bytes decided are the bytes hashed (and copied)."""
     before = sha256_file(path)
     if before is None:
-        return None, analysis_to_json(PhotoAnalysis((), P.CANNOT_BE_OPENED.en)), None
+        return None, analysis_to_json(PhotoAnalysis((), P.CANNOT_BE_OPENED.en)), None, ()
     settings: ScanSettings = _worker["settings"]
+    shots: dict[float, Thumbnail] = {}  # a thumbnail of each sample with a face, by its time
+
+    def shoot(sample: Sample) -> None:
+        image = sample.image
+        shots[sample.time] = from_pixels(image.pixels, image.original_size, settings.thumbnail_side)
+
     gallery: Gallery = _worker["gallery"]
     enrolled = len(gallery) > 0  # nobody enrolled: no face encoded, as for a photo
     analysis = analyse_video(
@@ -338,10 +351,12 @@ def _work_video(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | Non
             else unnamed_faces(faces, settings.detection.min_face_px)
         ),
         encode=enrolled,
+        on_faces=shoot if settings.thumbnail_side > 0 else None,
     )
     if sha256_file(path) != before:
-        return None, analysis_to_json(PhotoAnalysis((), P.CHANGED_WHILE_CHECKED.en)), None
-    return before, analysis_to_json(analysis), None  # no thumbnail of a video (yet)
+        changed = PhotoAnalysis((), P.CHANGED_WHILE_CHECKED.en)
+        return None, analysis_to_json(changed), None, ()
+    return before, analysis_to_json(analysis), None, of_tracks(analysis.faces, shots)
 
 
 # --- the scan ----------------------------------------------------------------------------
@@ -373,8 +388,8 @@ def sha256_file(path: Path) -> str | None:
 _WORKER_DIED = P.WORKER_STOPPED.en  # stored in English, shown by messages.problems
 
 
-def _dead(path: Path) -> tuple[str | None, dict[str, Any], Thumbnail | None]:
-    return None, analysis_to_json(PhotoAnalysis((), _WORKER_DIED)), None
+def _dead(path: Path) -> Worked:
+    return None, analysis_to_json(PhotoAnalysis((), _WORKER_DIED)), None, ()
 
 
 def scan(
@@ -407,13 +422,13 @@ def scan(
             todo.append(i)
     setup = (engine_factory, store.reference_encodings(), settings)
     paths = [photos[i].path for i in todo]
-    for n, (sha, data, thumb) in map_in_workers(
+    for n, (sha, data, thumb, tracks) in map_in_workers(
         _work, paths, _init_worker, setup, jobs, on_dead=_dead
     ):
         i = todo[n]
         if sha is not None:
             store.remember_analysis(sha, key, data)
-        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), key, thumb)
+        results[i] = CheckedPhoto(photos[i], sha, analysis_from_json(data), key, thumb, tracks)
         if progress:
             progress(len(results), total, photos[i].rel)
     return [results[i] for i in range(total)]

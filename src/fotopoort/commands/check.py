@@ -31,6 +31,7 @@ from fotopoort.reports.json import (
     check_out_dir,
     write_json,
 )
+from fotopoort.reports.model import track_id
 from fotopoort.reports.thumbnails import THUMBNAIL_SIDE
 from fotopoort.scan import (
     EngineFactory,
@@ -350,6 +351,17 @@ def _with_copies(
     return document
 
 
+def _with_track_thumbnails(document: dict[str, Any], items: Sequence[Checked]) -> dict[str, Any]:
+    """Each video track's `thumbnail`: where report.html beside report.json shows it (the
+    thumbnails are embedded there, as a photo's are; ids by content, reports/model.track_id)."""
+    for entry, item in zip(document["photos"], items, strict=True):
+        sha = item.photo.sha256
+        for number, face in enumerate(entry["faces"], start=1):
+            if sha is not None and "frame" in face:
+                face["thumbnail"] = f"{REPORT_HTML}#{track_id(sha, number)}"
+    return document
+
+
 def _same_source(out: Path, source: Path) -> None:
     """A sort removes the copies in OUT of photos that are not in its folder: sorting another
     folder into an OUT that holds copies from the first would remove all of them."""
@@ -383,7 +395,10 @@ def _report(
 ) -> dict[str, Any]:
     """report.json covers what OUT holds: channels not sorted by `run` keep their entries
     from the report before, as long as their folders are there."""
-    documents = {ch.value: check_document(ch, snapshot, items) for ch, items in results.items()}
+    documents = {
+        ch.value: _with_track_thumbnails(check_document(ch, snapshot, items), items)
+        for ch, items in results.items()
+    }
     sorting = {ch.value for ch in run.results}
     order = [ch.value for ch in policy.channels]
     kept = [

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # PyAV loads FFmpeg (0.1 s): only a run that meets a video pa
 
 Identify = Callable[[Sequence[DetectedFace]], tuple[FaceResult, ...]]
 FrameHook = Callable[[float, float | None], None]  # (seconds analysed, duration or None)
+SampleHook = Callable[["Sample"], None]
 
 
 def is_video(head: bytes, suffix: str) -> bool:
@@ -377,6 +378,7 @@ def analyse_video(
     on_frame: FrameHook | None = None,
     *,
     encode: bool = True,
+    on_faces: SampleHook | None = None,
 ) -> PhotoAnalysis:
     """Every face of every sampled frame, identified as in a photo and linked into tracks:
     segment by segment, in this process (scan.py analyses the segments in workers and keeps
@@ -388,7 +390,15 @@ def analyse_video(
     results = []
     for segment in plan.segments:
         result = analyse_segment(
-            path, segment, engine, detection, settings, identify, on_frame, encode=encode
+            path,
+            segment,
+            engine,
+            detection,
+            settings,
+            identify,
+            on_frame,
+            encode=encode,
+            on_faces=on_faces,
         )
         results.append(result)
         if result.error is not None:
@@ -406,6 +416,7 @@ def analyse_segment(
     on_frame: FrameHook | None = None,
     *,
     encode: bool = True,
+    on_faces: SampleHook | None = None,
 ) -> SegmentResult:
     """Every face of the segment's sampled frames, identified as in a photo.
 
@@ -415,7 +426,8 @@ def analyse_segment(
     a photo, from an encoding of its own or of the same face less than a few seconds before.
     The Follower starts afresh in every segment (as after a scene cut), so a segment's faces
     do not depend on the segment before. Without `encode` (nobody enrolled) no face is
-    encoded: tracks link by their boxes alone."""
+    encoded: tracks link by their boxes alone. `on_faces` sees each sample in which a face
+    was found (a track's thumbnail is cut from one of them: the pixels are decoded already)."""
     info = VideoInfo()
     detection = replace(detection, detect_side=min(detection.detect_side, settings.detect_side))
     follower = Follower(settings.follow)
@@ -423,6 +435,8 @@ def analyse_segment(
     try:
         for sample in sample_video(path, settings, detection.max_side, info, on_frame, segment):
             detected, results = _faces(engine, sample, detection, follower, identify, encode)
+            if on_faces is not None and results:
+                on_faces(sample)
             frames.append(
                 (
                     sample.time,
@@ -491,3 +505,58 @@ def _look(pixels: Pixels, raw: RawBox) -> Look:
     crop = pixels[top:bottom, left:right]
     grey = Image.fromarray(crop).convert("L").resize((LOOK_SIDE, LOOK_SIDE), Image.Resampling.BOX)
     return normalised(np.asarray(grey))
+
+
+_SEEK_AFTER = 2.0  # a frame further ahead than this is sought, not decoded up to
+
+
+def frames_at(path: Path, times: Sequence[float], max_side: int) -> dict[float, LoadedImage]:
+    """The upright frames at `times` (seconds from the first frame, as a track's `frame`
+    counts them), reduced to `max_side`: one pass over the file, seeking to the keyframe
+    before a time that is far ahead. For previews only: a frame that cannot be found or
+    decoded is left out, never an error (the decision was made on the whole file)."""
+    import av
+
+    wanted = sorted(set(times))
+    found: dict[float, LoadedImage] = {}
+    if not wanted:
+        return found
+    try:
+        with av.open(str(path), mode="r") as container:
+            streams = list(container.streams.video)
+            if len(streams) == 1:
+                _find_frames(container, streams[0], wanted, max_side, found)
+    except (av.FFmpegError, OSError, ValueError, MemoryError):
+        pass
+    return found
+
+
+def _find_frames(
+    container: InputContainer,
+    stream: VideoStream,
+    wanted: list[float],
+    max_side: int,
+    found: dict[float, LoadedImage],
+) -> None:
+    stream.thread_type = "AUTO"
+    rate = stream.average_rate
+    tolerance = 0.5 / float(rate) if rate else 0.02  # half a frame: the sample's own frame
+    frames = enumerate(container.decode(stream))
+    index, frame = next(frames, (0, None))
+    if frame is None:
+        return
+    origin = _seconds(frame, index, rate)
+    seekable = frame.time is not None and stream.time_base is not None
+    for target in wanted:
+        position = _seconds(frame, index, rate) - origin
+        if seekable and target - position > _SEEK_AFTER:
+            assert stream.time_base is not None
+            container.seek(int((origin + target) / stream.time_base), stream=stream, backward=True)
+            frames = enumerate(container.decode(stream), start=index)
+            index, frame = next(frames, (index, None))
+        while frame is not None and _seconds(frame, index, rate) - origin < target - tolerance:
+            index, frame = next(frames, (index, None))
+        if frame is None:
+            return
+        if abs(_seconds(frame, index, rate) - origin - target) <= tolerance:
+            found[target] = _upright(frame, stream, max_side)

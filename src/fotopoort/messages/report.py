@@ -52,3 +52,12 @@ UNKNOWN_FACE = Text(nl="onbekend gezicht", en="unknown face")
 UNSURE_WHO = Text(nl="niet zeker wie", en="unsure who")
 TOO_SMALL = Text(nl="te klein", en="too small")
 NOT_A_CHILD = Text(nl="geen kind (volgens een persoon)", en="not a child (said by a person)")
+
+# --- a video: one thumbnail per track (issue 15) ----------------------------------------------
+
+TRACK_CAPTION = Text(
+    nl="spoor {n}, {start}-{end} (beeld van {frame})",
+    en="track {n}, {start}-{end} (frame at {frame})",
+)
+TRACK_ALT = Text(nl="{video}: spoor {n}, omkaderd", en="{video}: track {n}, boxed")
+VIDEO_NO_TRACKS = Text(nl="video: er is geen gezicht in gezien", en="video: no face seen in it")

@@ -24,7 +24,9 @@ from fotopoort.lang import current
 from fotopoort.messages import render as say
 from fotopoort.messages import report as T
 from fotopoort.model import FaceStatus, Verdict
-from fotopoort.reports.model import FaceKind, Report, ReportFace, ReportPhoto, counts
+from fotopoort.reports.model import FaceKind, Report, ReportFace, ReportPhoto, counts, track_id
+from fotopoort.reports.thumbnails import Thumbnail
+from fotopoort.text import timecode
 
 _KIND_TEXT = {FaceKind.CONSENT: T.KIND_CONSENT, FaceKind.NO_CONSENT: T.KIND_NO_CONSENT}
 _UNSURE_TEXT = {
@@ -62,6 +64,10 @@ figure{margin:0}
 .pic img{width:100%;height:auto;display:block;border-radius:3px}
 .pic svg{position:absolute;left:0;top:0;width:100%;height:100%}
 .nopic{padding:2rem 1rem;background:#eee;text-align:center}
+.tracks{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,150px),1fr));
+ gap:.4rem}
+.track figcaption{font-size:.8rem;margin:.15rem 0 0}
+.track .nopic{padding:1rem .5rem}
 figcaption{font-size:.9rem;margin:.3rem 0}
 figcaption ol{margin:.2rem 0;padding-left:1.4rem}
 .decisions{width:100%;font-size:.9rem;margin-top:.3rem}
@@ -164,6 +170,7 @@ def render(report: Report) -> str:
         "base-uri 'none'; form-action 'none'"
     )
     first = report.channels[0].value if report.channels else ""
+    ids: set[str] = set()  # two copies of one video: its track ids on the first one only
     parts = [
         f'<!DOCTYPE html>\n<html lang="{current()}">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">\n',
@@ -187,7 +194,7 @@ def render(report: Report) -> str:
         '"objectBoundingBox" width="0.125" height="0.125"><path d="M0,0.125 L0.125,0" '
         'stroke="#c62828" stroke-width="0.025"/></pattern></defs></svg>\n',
         "<main>\n",
-        *(_photo(p, report.channels) for p in report.photos),
+        *(_photo(p, report.channels, ids) for p in report.photos),
         "</main>\n",
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n",
     ]
@@ -253,7 +260,7 @@ def _legend() -> str:
     )
 
 
-def _photo(photo: ReportPhoto, channels: tuple[Channel, ...]) -> str:
+def _photo(photo: ReportPhoto, channels: tuple[Channel, ...], ids: set[str]) -> str:
     attrs = "".join(
         f' data-d-{ch.value}="{d.verdict.value}"' + (f" data-r-{ch.value}" if d.redacted else "")
         for ch, d in photo.decisions.items()
@@ -261,7 +268,7 @@ def _photo(photo: ReportPhoto, channels: tuple[Channel, ...]) -> str:
     rows = "".join(_decision_row(ch, photo) for ch in channels if ch in photo.decisions)
     return (
         f'<article class="photo"{attrs}>\n<h2>{escape(photo.rel)}</h2>\n<figure>'
-        f"{_picture(photo)}{_face_list(photo)}</figure>\n"
+        f"{_tracks(photo, ids) if photo.video else _picture(photo)}{_face_list(photo)}</figure>\n"
         f'<table class="decisions"><tbody>{rows}</tbody></table>\n</article>\n'
     )
 
@@ -280,6 +287,48 @@ def _picture(photo: ReportPhoto) -> str:
         f'<div class="pic"><img src="{uri}" width="{t.width}" height="{t.height}" '
         f'alt="{escape(alt)}"><svg viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
         f'aria-hidden="true" font-size="{font:.0f}">{faces}</svg></div>'
+    )
+
+
+def _tracks(photo: ReportPhoto, ids: set[str]) -> str:
+    """A video: per track the frame where its face is largest, that face boxed, and when."""
+    if photo.error is not None:
+        return f'<div class="nopic">{escape(say(T.NO_PREVIEW_WHY, why=photo.error))}</div>'
+    if not photo.faces:
+        return f'<div class="nopic">{escape(say(T.VIDEO_NO_TRACKS))}</div>'
+    figures = []
+    for i, face in enumerate(photo.faces):
+        thumb = photo.tracks[i] if i < len(photo.tracks) else None
+        caption = say(
+            T.TRACK_CAPTION,
+            n=face.number,
+            start=timecode(face.start or 0.0),
+            end=timecode(face.end or 0.0),
+            frame=timecode(face.frame or 0.0),
+        )
+        anchor = track_id(photo.anchor, face.number) if photo.anchor else None
+        attr = ""
+        if anchor is not None and anchor not in ids:
+            ids.add(anchor)
+            attr = f' id="{escape(anchor)}"'
+        alt = say(T.TRACK_ALT, video=photo.rel, n=face.number)
+        figures.append(
+            f'<figure class="track"{attr}>{_track_picture(face, thumb, alt)}'
+            f"<figcaption>{escape(caption)}</figcaption></figure>"
+        )
+    return f'<div class="tracks">{"".join(figures)}</div>'
+
+
+def _track_picture(face: ReportFace, thumb: Thumbnail | None, alt: str) -> str:
+    if thumb is None:
+        return f'<div class="nopic">{escape(say(T.NO_PREVIEW))}</div>'
+    width, height = thumb.original
+    uri = "data:image/jpeg;base64," + base64.b64encode(thumb.jpeg).decode("ascii")
+    font = max(width, height) / 16
+    return (
+        f'<div class="pic"><img src="{uri}" width="{thumb.width}" height="{thumb.height}" '
+        f'alt="{escape(alt)}"><svg viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+        f'aria-hidden="true" font-size="{font:.0f}">{_face_svg(face, font)}</svg></div>'
     )
 
 

@@ -30,11 +30,15 @@ class FaceKind(StrEnum):
 
 @dataclass(frozen=True)
 class ReportFace:
-    number: int  # 1-based, as in the reasons ("face 2: ...")
-    box: Box  # upright, full-resolution coordinates
+    number: int  # 1-based, as in the reasons ("face 2: ...", "track 2, ...")
+    box: Box  # upright, full-resolution coordinates (a track's: in the frame at `frame`)
     name: str | None  # the child's first name, when identified or named by a person
     status: FaceStatus
     kinds: Mapping[Channel, FaceKind]
+    # a video's track: where it is seen and the frame where it is largest (seconds)
+    start: float | None = None
+    end: float | None = None
+    frame: float | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,16 @@ class ReportPhoto:
     faces: tuple[ReportFace, ...]
     decisions: Mapping[Channel, ChannelDecision]
     error: str | None = None
+    video: bool = False  # its faces are tracks, each shown with its own thumbnail
+    tracks: tuple[Thumbnail | None, ...] = ()  # a video's: one per face (track)
+    anchor: str | None = None  # the sha256 a video's track ids are made of (track_id)
+
+
+def track_id(sha256: str, number: int) -> str:
+    """The HTML report's id of a video track's thumbnail: what report.json's `thumbnail`
+    refers to (`report.html#<id>`). By content, not by path: it names the same frame in
+    every report that shows the video."""
+    return f"track-{sha256}-{number}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,10 @@ def report_photo(
     thumbnail: Thumbnail | None,
     redacted: Mapping[Channel, str] | None = None,
     consents: ConsentSnapshot | None = None,
+    *,
+    video: bool = False,
+    tracks: tuple[Thumbnail | None, ...] = (),
+    anchor: str | None = None,
 ) -> ReportPhoto:
     """One photo's entry, from its analysis (with review applied) and its decision per channel;
     the reasons in this run's language, children named from `consents`."""
@@ -101,6 +119,9 @@ def report_photo(
             else None,
             status=f.status,
             kinds={ch: kinds[i] for ch, kinds in per_channel.items()},
+            start=f.start,
+            end=f.end,
+            frame=f.frame,
         )
         for i, f in enumerate(analysis.faces)
     )
@@ -116,6 +137,9 @@ def report_photo(
             for ch, d in decisions.items()
         },
         error=analysis.error,
+        video=video,
+        tracks=tracks,
+        anchor=anchor,
     )
 
 
