@@ -72,6 +72,9 @@ NO_SUCH_COPY = Text(
 
 # --- why the page's server stopped (`review serve`: "review page {why}") --------------------------
 
+SERVING = Text(
+    nl="beoordelingspagina: {url}  (Ctrl-C stopt hem)", en="review page: {url}  (Ctrl-C stops it)"
+)
 STOPPED = Text(nl="gestopt", en="stopped")
 STOPPED_IDLE = Text(
     nl="gestopt na {minutes} min zonder gebruik", en="stopped after {minutes} min without use"

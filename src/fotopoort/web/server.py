@@ -68,7 +68,7 @@ def serve(
     port = server.effective_port
     shown_host = options.host if ":" not in options.host else f"[{options.host}]"
     url = f"http://{shown_host}:{port}/?token={gate.url_token}"
-    say(f"review page: {url}  (Ctrl-C stops it)")
+    say(render(texts.SERVING, url=url))
     thread = threading.Thread(target=server.run, daemon=True, name="fotopoort-review")
     thread.start()
     if on_ready is not None:
