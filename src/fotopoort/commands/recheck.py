@@ -155,7 +155,10 @@ def _changed_copies(
 
 def _copies_down(store: Store, snapshot: StoredSnapshot, channel: Channel | None) -> list[CopyDown]:
     return [
-        CopyDown(a, _copy_no_longer_holds(store, snapshot, a) or "approval void")
+        CopyDown(
+            a,
+            _copy_no_longer_holds(store, snapshot, a) or render_text(publish_texts.APPROVAL_VOID),
+        )
         for a in store.copies_to_take_down()
         if channel is None or a.channel == channel.value
     ]

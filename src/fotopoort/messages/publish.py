@@ -89,3 +89,6 @@ DECIDED_UNDER_OLDER = Text(
     nl="besloten onder een oudere toestemmingsexport: draai `fotopoort recheck` of sort opnieuw",
     en="decided under an older consent export: run `fotopoort recheck` or sort again",
 )
+
+# a redacted copy on the take-down list whose approval was voided (commands/recheck.py)
+APPROVAL_VOID = Text(nl="goedkeuring vervallen", en="approval void")
