@@ -1,4 +1,4 @@
-"""The HTML report's texts (`report`, and `sort`'s report.html; reports/html.py), in Dutch and English.
+"""The HTML report's texts (`report`, `sort`'s report.html: reports/html.py), Dutch and English.
 
 Data in them (file names, children's names, channels) is escaped by reports/html.py.
 """
