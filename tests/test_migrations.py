@@ -71,6 +71,8 @@ def test_an_old_database_is_upgraded_and_keeps_its_audit_trail(school: Cli) -> N
     assert [r[:width] for r in after] == decisions_before
     assert {r[width:] for r in after} == {(None,)}
     assert not rows(db, "SELECT name FROM sqlite_master WHERE name = 'files'")
+    # unfinished videos' segments (version 2): a table of their own, empty
+    assert rows(db, "SELECT count(*) FROM video_segments") == [(0,)]
     listed = json.loads(result.output)
     assert len(listed) == len(audit_before)
     assert stat.S_IMODE(db.stat().st_mode) == 0o600

@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from fotopoort.errors import UsageError
 from fotopoort.messages import errors as E
@@ -23,7 +24,23 @@ from fotopoort.messages import errors as E
 T = TypeVar("T")
 R = TypeVar("R")
 
-Progress = Callable[[int, int, str], None]  # (done, total, what): scan and enrol report through it
+
+@dataclass(frozen=True)
+class Position:
+    """How far the analysis of one video is: `at` seconds of its `duration` analysed."""
+
+    at: float
+    duration: float | None
+
+
+class Progress(Protocol):
+    """(done, total, what[, position]): scan and enrol report through it; a video being
+    analysed in segments reports its position after each segment, as not yet done."""
+
+    def __call__(
+        self, done: int, total: int, what: str, position: Position | None = None, /
+    ) -> None: ...
+
 
 _TASKS_PER_WORKER = 200  # replaced after this many items: bounded memory in long nightly runs
 

@@ -20,7 +20,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console, ConsoleRenderable, RenderableType, RenderHook
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 from typer._click.core import Command as ClickCommand
@@ -39,6 +40,7 @@ from fotopoort.messages import cli as M
 from fotopoort.messages import errors as E
 from fotopoort.messages import render
 from fotopoort.messages import usage as U
+from fotopoort.pool import Position, Progress
 from fotopoort.scan import EngineFactory
 from fotopoort.store import Store, exclusive_run
 from fotopoort.text import clean
@@ -387,9 +389,11 @@ def _store(env: Env, policy: Policy, *, write: bool = True) -> Iterator[Store]:
 
 
 @contextmanager
-def _progress(env: Env, doing: str) -> Iterator[Callable[[int, int, str], None] | None]:
+def _progress(env: Env, doing: str) -> Iterator[Progress | None]:
     """A progress bar on a terminal; plain lines in a log (every tenth of the work, at most
-    every 100 photos, with an ETA); nothing with --quiet. `doing` is a key of M.PROGRESS."""
+    every 100 photos, with an ETA); nothing with --quiet. `doing` is a key of M.PROGRESS.
+    A video analysed in segments shows where it is ("kamp/musical.mp4 03:10/10:00") beside
+    the bar, and in a log as one line per segment."""
     what = _t(M.PROGRESS[doing])
     if env.quiet:
         yield None
@@ -397,20 +401,56 @@ def _progress(env: Env, doing: str) -> Iterator[Callable[[int, int, str], None] 
     if not env.err.is_terminal:
         yield _plain_progress(env, what)
         return
-    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=env.err, transient=True) as bar:
-        task = bar.add_task(what, total=None)
+    columns = (
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[video]}", markup=False),
+    )
+    with RichProgress(*columns, console=env.err, transient=True) as bar:
+        task = bar.add_task(what, total=None, video="")
 
-        def update(done: int, total: int, _name: str) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, name: str, position: Position | None = None, /) -> None:
+            shown = video_position(name, position) if position is not None else ""
+            bar.update(task, completed=done, total=total, video=shown)
 
         yield update
 
 
-def _plain_progress(env: Env, what: str) -> Callable[[int, int, str], None]:
+def video_position(name: str, position: Position) -> str:
+    """'kamp/musical.mp4 03:10/10:00', in the interface language, the name made safe."""
+    at = _clock_time(position.at)
+    if position.duration is None:
+        return _t(M.PROGRESS_VIDEO_AT, name=clean(name), at=at)
+    return _t(M.PROGRESS_VIDEO, name=clean(name), at=at, duration=_clock_time(position.duration))
+
+
+def _clock_time(seconds: float) -> str:
+    """mm:ss, or h:mm:ss from an hour on."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    if hours:
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _plain_progress(env: Env, what: str) -> Progress:
     start = env.clock()
 
-    def update(done: int, total: int, _name: str) -> None:
+    def update(done: int, total: int, name: str, position: Position | None = None, /) -> None:
+        if position is not None:  # a segment of a long video: one line each
+            elapsed = env.clock() - start
+            line = _t(
+                M.PROGRESS_LINE_VIDEO,
+                what=what,
+                done=done,
+                total=total,
+                video=video_position(name, position),
+                elapsed=_duration(elapsed),
+            )
+            env.err.print(line, markup=False, soft_wrap=True)
+            return
         step = max(1, min(100, total // 10))
         if not done or (done % step and done != total):
             return

@@ -415,6 +415,12 @@ PROGRESS_LINE = Text(
     en="{what}: {done}/{total}, {elapsed} elapsed",
 )
 PROGRESS_LEFT = Text(nl=", nog ongeveer {left}", en=", about {left} left")
+PROGRESS_VIDEO = Text(nl="{name} {at} van {duration}", en="{name} {at} of {duration}")
+PROGRESS_VIDEO_AT = Text(nl="{name} tot {at}", en="{name} up to {at}")
+PROGRESS_LINE_VIDEO = Text(
+    nl="{what}: {done}/{total}, video {video} geanalyseerd, {elapsed} verstreken",
+    en="{what}: {done}/{total}, video {video} analysed, {elapsed} elapsed",
+)
 SECONDS = Text(nl="{n:.0f} s", en="{n:.0f} s")
 MINUTES = Text(nl="{n:.0f} min", en="{n:.0f} min")
 

@@ -85,4 +85,6 @@ class GalleryTables(DecisionTables):
             "OR json_extract(value, '$.note.nearest') = ?)",
             (child, child),
         )
+        # unfinished videos: their faces' identities and encodings (a rerun starts them over)
+        self.conn.execute("DELETE FROM video_segments")
         return int(n)

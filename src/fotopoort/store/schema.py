@@ -178,6 +178,21 @@ _ADDED_COLUMNS = (
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     # the size/mtime shortcut that trusted a file without hashing it is gone since issue 9
     1: ("DROP TABLE IF EXISTS files",),
+    # the finished segments of a video whose analysis is not finished (issue 15): the faces
+    # found, with their encodings while the video is unfinished, deleted when it is done
+    2: (
+        """CREATE TABLE IF NOT EXISTS video_segments (
+            sha256 TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            segment INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            result TEXT NOT NULL,
+            encodings BLOB NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (sha256, settings, segment)
+        )""",
+        "CREATE INDEX IF NOT EXISTS video_segments_path ON video_segments (path)",
+    ),
 }
 SCHEMA_VERSION = max(_MIGRATIONS)
 
