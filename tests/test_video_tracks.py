@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from fotopoort.media.video import VideoInfo, frames_at, sample_video
 from fotopoort.videoconfig import DEFAULT_VIDEO
 
 from .conftest import Cli
 from .test_video import DAAN, DAAN_CROP, NOAH, SOPHIE, check, school
+from .test_web import app_for, csrf_of, logged_in
 from .videos import Appearance, write_video
 
 __all__ = ["school"]  # a fixture: imported so that pytest finds it
@@ -32,11 +33,13 @@ pytestmark = pytest.mark.engine
 SOPHIE_NR = "0100512"  # in the export, not enrolled: her face is unknown
 
 
-def kamp_video(path: Path) -> Path:
+def kamp_video(path: Path, variant: int) -> Path:
     """Daan walking for 3 s, Sophie (unknown) from 5 to 7 s: 8 s, a keyframe every second, so
-    a thumbnail of Sophie's track is found by seeking, not by decoding from the start."""
+    a thumbnail of Sophie's track is found by seeking, not by decoding from the start. The
+    school's database is shared by this module's tests: each uses its own `variant` (Sophie
+    starts a few pixels elsewhere), so no test sees another's decisions of the same bytes."""
     daan = Appearance(DAAN, 0.0, 3.0, (0, 60), (200, 80), side=220, crop=DAAN_CROP)
-    sophie = Appearance(SOPHIE, 5.0, 7.0, (240, 60), (200, 40), side=200)
+    sophie = Appearance(SOPHIE, 5.0, 7.0, (240 - 4 * variant, 60), (200, 40), side=200)
     return write_video(path, [daan, sophie], seconds=8, fps=10, keyint=10)
 
 
@@ -76,7 +79,7 @@ def box_rect(box: list[int]) -> tuple[int, int, int, int]:
 def test_the_report_shows_one_thumbnail_per_track_fresh_and_from_the_cache(
     school: Cli, tmp_path: Path
 ) -> None:
-    film = kamp_video(tmp_path / "kamp" / "kamp.mp4")
+    film = kamp_video(tmp_path / "kamp" / "kamp.mp4", 1)
     target = tmp_path / "report.html"
     assert school("report", film.parent, "-c", "website", "-o", target).exit_code == 1
     fresh = track_figures(target.read_text(encoding="utf-8"))
@@ -123,7 +126,7 @@ def test_report_json_refers_to_each_tracks_thumbnail_in_report_html(
     school: Cli, tmp_path: Path
 ) -> None:
     src = tmp_path / "kamp"
-    film = kamp_video(src / "kamp.mp4")
+    film = kamp_video(src / "kamp.mp4", 2)
     out = tmp_path / "out"
     assert school("sort", src, "--out", out).exit_code == 1
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -154,3 +157,91 @@ def test_frames_at_gives_the_sampled_frames_themselves_seeking_or_not(tmp_path: 
         assert np.array_equal(got[t].pixels, samples[t].pixels), t
     assert set(frames_at(film, [7.5, 9.0], 320)) == {7.5}  # 9.0 is after the last frame
     assert frames_at(tmp_path / "gone.mp4", [1.0], 320) == {}
+
+
+# --- the review page: one image per track, served only for a decided video ------------------
+
+
+def test_the_review_page_shows_a_video_as_its_tracks_and_serves_them_only_as_decided(
+    school: Cli, tmp_path: Path
+) -> None:
+    film = kamp_video(tmp_path / "kamp" / "kamp.mp4", 3)
+    photo = tmp_path / "kamp" / "sophie.png"  # a photo in review too: it has no tracks
+    with Image.open(SOPHIE) as im:
+        im.convert("RGB").save(photo)
+    assert school("check", film.parent, "-c", "portfolio").exit_code == 1
+    digest = sha(film)
+    client = logged_in(app_for(school))
+    page = client.get("/").get_data(as_text=True)
+    assert f'src="/track/{digest}/1.jpg"' in page and f'src="/track/{digest}/2.jpg"' in page
+    assert f'src="/photo/{digest}.jpg"' not in page  # a video is not shown as one picture
+    assert f'src="/photo/{sha(photo)}.jpg"' in page
+    assert "track 2, 00:00:05-00:00:06: not identified" in page
+
+    [track] = [f for f in check(school, film, "portfolio")["faces"] if f["status"] == "unknown"]
+    response = client.get(f"/track/{digest}/2.jpg")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    with Image.open(io.BytesIO(response.data)) as im:
+        shown = np.asarray(im.convert("RGB"), dtype=np.int16)
+    assert shown.shape == (360, 480, 3)  # the whole frame, upright (not larger than it is)
+    top, _right, bottom, left = track["box"]
+    red, green, _blue = shown[(top + bottom) // 2, left]  # the left edge of the box
+    assert red > 180 and green < 100  # an unknown face: a red box
+
+    assert client.get(f"/track/{digest}/3.jpg").status_code == 404  # it has 2 tracks
+    assert client.get(f"/track/{digest}/0.jpg").status_code == 404
+    assert client.get(f"/track/{sha(photo)}/1.jpg").status_code == 404  # a photo: no track
+    never = kamp_video(tmp_path / "never" / "kamp.mov", 4)
+    assert sha(never) != digest
+    assert client.get(f"/track/{sha(never)}/1.jpg").status_code == 404  # never decided
+    assert client.get("/track/../../etc/passwd/1.jpg").status_code == 404
+    with film.open("ab") as fh:
+        fh.write(b"\0")  # changed since it was decided: nothing is shown
+    assert client.get(f"/track/{digest}/2.jpg").status_code == 404
+
+
+def test_naming_a_track_on_the_page_is_review_assign(school: Cli, tmp_path: Path) -> None:
+    film = kamp_video(tmp_path / "kamp.mp4", 5)
+    assert school("check", film, "-c", "portfolio").exit_code == 1
+    client = logged_in(app_for(school))
+    form = {"sha": sha(film), "face": "2", "child": SOPHIE_NR, "csrf": csrf_of(client)}
+    assert client.post("/assign", data=form).status_code == 303
+    after = school("review", "list", "-c", "portfolio", "--json")
+    assert str(film) not in after.stdout
+    got = check(school, film, "portfolio")  # Daan Ja, Sophie (named) Ja for portfolio
+    assert got["decision"] == "allowed"
+    assert [f["status"] for f in got["faces"]] == ["identified", "assigned"]
+    assert got["faces"][1]["child"] == SOPHIE_NR
+
+
+# --- review assign --track --------------------------------------------------------------------
+
+
+def test_review_assign_names_a_video_track_and_refuses_track_for_a_photo(
+    school: Cli, tmp_path: Path
+) -> None:
+    film = kamp_video(tmp_path / "kamp.mp4", 6)
+    photo = tmp_path / "sophie.png"
+    with Image.open(SOPHIE) as im:  # mirrored: not the bytes the page's test decided
+        ImageOps.mirror(im.convert("RGB")).save(photo)
+    assert school("check", film, photo, "-c", "stamgroep").exit_code == 1
+    by = ("--by", "juf Anna")
+
+    refused = school("review", "assign", photo, "--track", "1", "--child", SOPHIE_NR, *by)
+    assert refused.exit_code == 2
+    assert "is not a video; --track is for a video's tracks, use --face" in refused.output
+    for numbers in ((), ("--face", "2", "--track", "2")):
+        both = school("review", "assign", film, *numbers, "--child", SOPHIE_NR, *by)
+        assert both.exit_code == 2
+        assert "give either --face K (a photo) or --track K (a video)" in both.output
+    beyond = school("review", "assign", film, "--track", "3", "--child", SOPHIE_NR, *by)
+    assert beyond.exit_code == 2 and "has 2 track(s); --track must be 1 to that" in beyond.output
+
+    named = school("review", "assign", film, "--track", "2", "--child", SOPHIE_NR, *by)
+    assert named.exit_code == 0, named.output
+    got = check(school, film, "stamgroep")
+    assert got["decision"] == "allowed"
+    assert got["faces"][1]["status"] == "assigned" and got["faces"][1]["child"] == SOPHIE_NR
+    # --face names a track as before: the track is the video's face
+    photo_named = school("review", "assign", photo, "--face", "1", "--child", SOPHIE_NR, *by)
+    assert photo_named.exit_code == 0, photo_named.output

@@ -78,8 +78,11 @@ def review_list(
 def review_assign(
     ctx: typer.Context,
     photo: Annotated[Path, _REVIEW_PHOTO],
-    face: Annotated[int, typer.Option("--face", help=_h(M.REVIEW_FACE))],
     by: Annotated[str, _BY],
+    face: Annotated[int | None, typer.Option("--face", help=_h(M.REVIEW_FACE))] = None,
+    track: Annotated[
+        int | None, typer.Option("--track", metavar="K", help=_h(M.REVIEW_TRACK))
+    ] = None,
     child: Annotated[
         str | None, typer.Option("--child", metavar="NR", help=_h(M.REVIEW_CHILD))
     ] = None,
@@ -96,8 +99,14 @@ def review_assign(
     policy = _policy(env)
     if (child is None) == (not not_a_child):
         raise UsageError(render(web_texts.CHILD_OR_NOT))
+    if (face is None) == (track is None):
+        raise UsageError(E.FACE_OR_TRACK)
+    number = face if face is not None else track
+    assert number is not None
     with _store(env, policy) as store:
-        items = commands.review_assign(policy, store, photo, face, child, _by(by), note)
+        items = commands.review_assign(
+            policy, store, photo, number, child, _by(by), note, track=track is not None
+        )
         consents = store.require_snapshot().snapshot
     _render_redecided(env, items, consents)
 

@@ -16,6 +16,7 @@ from fotopoort.commands.recheck import _from_cache
 from fotopoort.config import Policy
 from fotopoort.decide import consent_fingerprint
 from fotopoort.errors import UsageError
+from fotopoort.media.video import is_video
 from fotopoort.messages import errors as E
 from fotopoort.messages import render as say
 from fotopoort.messages import web as texts
@@ -25,6 +26,7 @@ from fotopoort.model import (
     Approval,
     Checked,
     FaceStatus,
+    PhotoAnalysis,
     ReasonCode,
     Verdict,
 )
@@ -83,24 +85,49 @@ def _redecide(
 
 
 def review_assign(
-    policy: Policy, store: Store, photo: Path, face: int, child: str | None, by: str, note: str
+    policy: Policy,
+    store: Store,
+    photo: Path,
+    face: int,
+    child: str | None,
+    by: str,
+    note: str,
+    *,
+    track: bool = False,
 ) -> list[Checked]:
     """A person says who face `face` (1-based, as in the reasons) is: `child`, or (None) that it
     is not a child / not recognisable, so that no consent applies to it. Bound to the photo's
-    content like every review: a photo whose bytes change is asked about again."""
+    content like every review: a photo whose bytes change is asked about again. A video's
+    faces are its tracks; `track` says the person named a track (`--track`): refused for a
+    photo, so a number meant for a video's track never names a photo's face."""
     sha, rows = _decided(store, photo)
     snapshot = store.require_snapshot().snapshot
     if child is not None and child not in snapshot.children:
         raise UsageError(E.NO_SUCH_CHILD, child=child)
     cached = _from_cache(store, rows[0]).analysis
+    if track and not _is_video(photo, cached):
+        raise UsageError(E.TRACK_ON_PHOTO, photo=photo)
     if not 1 <= face <= len(cached.faces):
-        raise UsageError(E.FACE_OUT_OF_RANGE, photo=photo, n=len(cached.faces))
+        out_of_range = E.TRACK_OUT_OF_RANGE if track else E.FACE_OUT_OF_RANGE
+        raise UsageError(out_of_range, photo=photo, n=len(cached.faces))
     if cached.faces[face - 1].status is FaceStatus.IDENTIFIED:
         # the machine recognised an enrolled child here: a person's word cannot make that
         # face someone else, or nobody (that would let a child without consent out)
         raise UsageError(E.FACE_IDENTIFIED, photo=photo, face=face)
     store.add_assignment(sha, face - 1, child, by, note)
     return _redecide(policy, store, rows, by, note)
+
+
+def _is_video(path: Path, analysis: PhotoAnalysis) -> bool:
+    """A video: its faces are tracks, or (no track) its content or name says so."""
+    if any(f.start is not None for f in analysis.faces):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return is_video(head, path.suffix)
 
 
 def review_approve(

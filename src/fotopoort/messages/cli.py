@@ -288,6 +288,12 @@ REVIEW_FACE = Text(
     nl="Het nummer van het gezicht, als in 'face K: ...'.",
     en="The face number, as in 'face K: ...'.",
 )
+REVIEW_TRACK = Text(
+    nl="Voor een video: het nummer van het spoor, als in 'spoor K, 00:01:12-00:01:40: ...' "
+    "(hetzelfde als --face).",
+    en="For a video: the track number, as in 'track K, 00:01:12-00:01:40: ...' (the same as "
+    "--face).",
+)
 REVIEW_CHILD = Text(nl="Wie het is.", en="Who it is.")
 REVIEW_APPROVE = Text(
     nl="Bevestig dat een te beoordelen foto op KANAAL mag, ook al is een gezicht niet herkend "

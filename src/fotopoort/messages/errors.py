@@ -432,3 +432,19 @@ LOOSER = Text(
     en="{path}: matching.{key} {value} is looser than the measured safe limit {limit} "
     "(docs/accuracy.md): look-alike children may be named wrongly",
 )
+
+
+# --- review assign --track (issue 15) ------------------------------------------------------------
+
+FACE_OR_TRACK = Text(
+    nl="review assign: geef --face K (een foto) of --track K (een video), één van beide",
+    en="review assign: give either --face K (a photo) or --track K (a video)",
+)
+TRACK_ON_PHOTO = Text(
+    nl="{photo}: is geen video; --track is voor de sporen van een video, gebruik --face",
+    en="{photo}: is not a video; --track is for a video's tracks, use --face",
+)
+TRACK_OUT_OF_RANGE = Text(
+    nl="{photo}: heeft {n} spoor/sporen; --track moet 1 tot en met {n} zijn",
+    en="{photo}: has {n} track(s); --track must be 1 to that",
+)

@@ -175,3 +175,15 @@ RECOGNISED_OTHER = Text(
     nl="{name}: aangewezen door een persoon, maar fotopoort herkent {other}: kijk nog eens",
     en="{name}: named by a person, but fotopoort recognises {other}: look again",
 )
+
+# --- a video in review: one image per track (issue 15) -------------------------------------------
+
+TRACK_LABEL = Text(nl="spoor {n}, {start}-{end}", en="track {n}, {start}-{end}")
+TRACK_N = Text(nl="{track}: {what}", en="{track}: {what}")
+TRACK_ALT = Text(
+    nl="{video}: {track}, het beeld waarin het gezicht het grootst is, omkaderd",
+    en="{video}: {track}, the frame where the face is largest, boxed",
+)
+VIDEO_NO_TRACK = Text(
+    nl="Een video: er is geen gezicht in gezien.", en="A video: no face was seen in it."
+)

@@ -35,13 +35,15 @@ from fotopoort.channels import Channel
 from fotopoort.config import Policy
 from fotopoort.errors import FotopoortError, ImageError, UsageError
 from fotopoort.lang import current
-from fotopoort.media.photos import load_image
+from fotopoort.media.photos import VIDEO_SUFFIXES, LoadedImage, load_image
+from fotopoort.media.video import frames_at
 from fotopoort.messages import render
 from fotopoort.messages import web as texts
 from fotopoort.model import ChildConsent, ConsentSnapshot, ReasonCode
 from fotopoort.publish.derived import REDACTED
 from fotopoort.scan import sha256_file
 from fotopoort.store import Store, exclusive_run
+from fotopoort.text import timecode
 
 SESSION_COOKIE = "fotopoort_session"
 BY_COOKIE = "fotopoort_by"
@@ -92,6 +94,7 @@ class FaceView:
     child: str | None
     text: str
     nameable: bool
+    track: str | None = None  # a video's track: "track 2, 00:00:05-00:00:06"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class PhotoView:
     path: str
     channels: list[ChannelView]
     faces: list[FaceView]
+    video: bool = False  # shown as one image per track (its faces are tracks)
 
 
 def child_label(child: ChildConsent) -> str:
@@ -164,10 +168,23 @@ def waiting(store: Store, channel: Channel | None, copies: Path) -> list[PhotoVi
                     f["child"],
                     text,
                     f["status"] in _NAMEABLE,
+                    _track_label(n, f),
                 )
             )
-        out.append(PhotoView(sha, prev.rel, prev.path, channels, faces))
+        video = any(f.track for f in faces) or Path(prev.path).suffix.lower() in VIDEO_SUFFIXES
+        out.append(PhotoView(sha, prev.rel, prev.path, channels, faces, video))
     return sorted(out, key=lambda p: (-len(p.channels), p.rel))
+
+
+def _track_label(number: int, face: dict[str, Any]) -> str | None:
+    if face.get("frame") is None:
+        return None
+    return render(
+        texts.TRACK_LABEL,
+        n=number,
+        start=timecode(face.get("start") or 0.0),
+        end=timecode(face.get("end") or 0.0),
+    )
 
 
 def _current_copy(store: Store, copies: Path, channel: str, copy_sha: str) -> Path | None:
@@ -301,6 +318,26 @@ def create_app(
                     return Response(_shown(data, faces, policy.max_pixels), mimetype="image/jpeg")
                 except ImageError:
                     abort(415)
+        abort(404)  # changed or gone: nothing is shown that was not decided
+
+    @app.get("/track/<sha>/<int:number>.jpg")
+    def track(sha: str, number: int) -> Response:
+        """A video's track `number` (1-based, its "face"): the frame where its face is largest.
+        Only for a video in the database's decisions whose file still hashes to `sha`."""
+        if not _SHA.fullmatch(sha):
+            abort(404)
+        with reading() as store:
+            rows = [p for p in store.previous_decisions() if p.sha256 == sha]
+            entries = commands.review_list(store, None)
+        faces: list[dict[str, Any]] = next(
+            (e["faces"] for p, e in entries if p.sha256 == sha and e), []
+        )
+        if not rows or not 1 <= number <= len(faces) or faces[number - 1].get("frame") is None:
+            abort(404)  # not decided, not in review, or not a video's track
+        for path in dict.fromkeys(Path(r.path) for r in rows):
+            jpeg = _track_shown(path, sha, number, faces[number - 1])
+            if jpeg is not None:
+                return Response(jpeg, mimetype="image/jpeg")
         abort(404)  # changed or gone: nothing is shown that was not decided
 
     @app.get("/redacted/<sha>.jpg")
@@ -453,10 +490,15 @@ def _verified_bytes(path: Path, sha: str) -> bytes | None:
 def _shown(data: bytes, faces: list[dict[str, Any]], max_pixels: int) -> bytes:
     """A JPEG of the photo, upright and smaller, its faces boxed and numbered."""
     image = load_image(data, max_pixels=max_pixels, max_side=_SHOWN_SIDE)
+    return _boxed(image, list(enumerate(faces, start=1)))
+
+
+def _boxed(image: LoadedImage, faces: list[tuple[int, dict[str, Any]]]) -> bytes:
+    """A JPEG of `image` with each (number, face) boxed and numbered."""
     shown = Image.fromarray(image.pixels)
     draw = ImageDraw.Draw(shown)
     width = max(2, round(max(shown.size) / 300))
-    for n, f in enumerate(faces, start=1):
+    for n, f in faces:
         top, right, bottom, left = (round(v / image.scale) for v in f["box"])
         colour = (
             (230, 40, 40) if f.get("recognised") else _BOX_COLOUR.get(f["status"], (230, 40, 40))
@@ -475,3 +517,16 @@ def _shown(data: bytes, faces: list[dict[str, Any]], max_pixels: int) -> bytes:
     buf = io.BytesIO()
     shown.save(buf, "JPEG", quality=85)
     return buf.getvalue()
+
+
+def _track_shown(path: Path, sha: str, number: int, face: dict[str, Any]) -> bytes | None:
+    """A video track's frame (where its face is largest), that face boxed and numbered; None
+    when the file no longer hashes to `sha` (before or after decoding) or the frame is not
+    found. The file is read where it is (a video may be gigabytes), never into memory."""
+    if sha256_file(path) != sha:
+        return None
+    frame = float(face["frame"])
+    image = frames_at(path, [frame], _SHOWN_SIDE).get(frame)
+    if image is None or sha256_file(path) != sha:
+        return None
+    return _boxed(image, [(number, face)])
