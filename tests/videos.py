@@ -6,7 +6,7 @@ range and moving in a straight line. Nothing here touches the product.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +46,11 @@ def _tile(path: Path, side: int, crop: tuple[int, int, int, int] | None) -> np.n
 
 def frames(
     appearances: Sequence[Appearance], size: tuple[int, int], seconds: float, fps: int
-) -> list[np.ndarray]:
+) -> Iterator[np.ndarray]:
+    """The frames one by one: a few minutes of 1080p would not fit in memory as a list."""
     width, height = size
     base = background(width, height)
     tiles = {(a.image, a.side, a.crop): _tile(a.image, a.side, a.crop) for a in appearances}
-    out = []
     for i in range(round(seconds * fps)):
         t = i / fps
         frame = base.copy()
@@ -66,8 +66,7 @@ def frames(
             x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
             if x1 > x0 and y1 > y0:
                 frame[y0:y1, x0:x1] = tile[y0 - y : y1 - y, x0 - x : x1 - x]
-        out.append(frame)
-    return out
+        yield frame
 
 
 def write_video(
@@ -84,10 +83,12 @@ def write_video(
     """Write the video. With `rotation` (degrees counter-clockwise, as a phone's display
     matrix says), frames are stored turned the other way, so only a reader that applies the
     rotation sees the faces upright."""
-    images = frames(appearances, size, seconds, fps)
     turns = round(rotation / 90) % 4
-    stored = [np.ascontiguousarray(np.rot90(f, k=-turns)) for f in images]
-    height, width = stored[0].shape[:2]
+    stored = (
+        np.ascontiguousarray(np.rot90(f, k=-turns))
+        for f in frames(appearances, size, seconds, fps)
+    )
+    width, height = size if turns % 2 == 0 else (size[1], size[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream(codec, rate=fps)
