@@ -117,7 +117,7 @@ def test_a_video_without_a_face_and_a_cut_video_say_so_in_the_report(
     target = tmp_path / "report.html"
     assert school("report", root, "-c", "website", "-o", target).exit_code == 1
     html = target.read_text(encoding="utf-8")
-    assert "video: no face seen in it" in html
+    assert "video: no face seen in what was analysed" in html
     assert "no preview: cannot be decoded" in html
     assert '<figure class="track"' not in html
 
@@ -245,3 +245,32 @@ def test_review_assign_names_a_video_track_and_refuses_track_for_a_photo(
     # --face names a track as before: the track is the video's face
     photo_named = school("review", "assign", photo, "--face", "1", "--child", SOPHIE_NR, *by)
     assert photo_named.exit_code == 0, photo_named.output
+
+
+def test_the_track_captions_follow_the_language(
+    school: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    film = kamp_video(tmp_path / "kamp" / "kamp.mp4", 7)
+    target = tmp_path / "rapport.html"
+    monkeypatch.setenv("FOTOPOORT_LANG", "nl")
+    assert school("report", film.parent, "-c", "website", "-o", target).exit_code == 1
+    html = target.read_text(encoding="utf-8")
+    assert "<figcaption>spoor 2, 00:00:05-00:00:06 (beeld van 00:00:0" in html
+    assert "kamp.mp4: spoor 1, omkaderd" in html
+
+
+def test_a_video_in_review_without_tracks_is_no_broken_picture_on_the_page(
+    school: Cli, tmp_path: Path
+) -> None:
+    film = kamp_video(tmp_path / "groot.mp4", 8)
+    policy = school.config.read_text(encoding="utf-8")
+    try:  # too large to analyse: review (video_limit), no track at all
+        school.config.write_text(
+            policy.replace("max_pixels: 8294400", "max_pixels: 100000"), encoding="utf-8"
+        )
+        assert check(school, film, "website")["faces"] == []
+        page = logged_in(app_for(school)).get("/").get_data(as_text=True)
+    finally:
+        school.config.write_text(policy, encoding="utf-8")
+    assert "A video without a track to show: the reasons say why it waits." in page
+    assert f"/photo/{sha(film)}.jpg" not in page and f"/track/{sha(film)}/" not in page

@@ -60,4 +60,7 @@ TRACK_CAPTION = Text(
     en="track {n}, {start}-{end} (frame at {frame})",
 )
 TRACK_ALT = Text(nl="{video}: spoor {n}, omkaderd", en="{video}: track {n}, boxed")
-VIDEO_NO_TRACKS = Text(nl="video: er is geen gezicht in gezien", en="video: no face seen in it")
+VIDEO_NO_TRACKS = Text(
+    nl="video: in wat geanalyseerd is, is geen gezicht gezien",
+    en="video: no face seen in what was analysed",
+)

@@ -185,5 +185,6 @@ TRACK_ALT = Text(
     en="{video}: {track}, the frame where the face is largest, boxed",
 )
 VIDEO_NO_TRACK = Text(
-    nl="Een video: er is geen gezicht in gezien.", en="A video: no face was seen in it."
+    nl="Een video zonder sporen om te tonen: de redenen zeggen waarom hij wacht.",
+    en="A video without a track to show: the reasons say why it waits.",
 )
