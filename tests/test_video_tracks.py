@@ -142,11 +142,17 @@ def test_report_json_refers_to_each_tracks_thumbnail_in_report_html(
     assert all("thumbnail" not in f for f in check(school, film, "website")["faces"])
 
 
-def test_frames_at_gives_the_sampled_frames_themselves_seeking_or_not(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "rotation"), [("telefoon.mp4", 90), ("kamp.ts", 0), ("kamp.mkv", 0)]
+)
+def test_frames_at_gives_the_sampled_frames_themselves_seeking_or_not(
+    tmp_path: Path, name: str, rotation: int
+) -> None:
     """A track's `frame` is a sample's time: frames_at must give that very frame (upright),
-    whether it decodes up to it or seeks to the keyframe before it."""
+    whether it decodes up to it or seeks to the keyframe before it, or (MPEG-TS, which
+    cannot seek) decodes from the beginning again."""
     noah = Appearance(NOAH, 0.0, 8.0, (0, 40), (300, 100), side=160)  # moving: frames differ
-    film = write_video(tmp_path / "telefoon.mp4", [noah], seconds=8, fps=10, keyint=10, rotation=90)
+    film = write_video(tmp_path / name, [noah], seconds=8, fps=10, keyint=10, rotation=rotation)
     samples = {s.time: s.image for s in sample_video(film, DEFAULT_VIDEO, 320, VideoInfo())}
     times = sorted(samples)
     wanted = [times[1], times[3], times[9], times[14], times[15]]  # 0.5 s ... 7.5 s

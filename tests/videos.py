@@ -85,8 +85,7 @@ def write_video(
     rotation sees the faces upright."""
     turns = round(rotation / 90) % 4
     stored = (
-        np.ascontiguousarray(np.rot90(f, k=-turns))
-        for f in frames(appearances, size, seconds, fps)
+        np.ascontiguousarray(np.rot90(f, k=-turns)) for f in frames(appearances, size, seconds, fps)
     )
     width, height = size if turns % 2 == 0 else (size[1], size[0])
     path.parent.mkdir(parents=True, exist_ok=True)

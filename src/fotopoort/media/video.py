@@ -512,51 +512,47 @@ _SEEK_AFTER = 2.0  # a frame further ahead than this is sought, not decoded up t
 
 def frames_at(path: Path, times: Sequence[float], max_side: int) -> dict[float, LoadedImage]:
     """The upright frames at `times` (seconds from the first frame, as a track's `frame`
-    counts them), reduced to `max_side`: one pass over the file, seeking to the keyframe
-    before a time that is far ahead. For previews only: a frame that cannot be found or
-    decoded is left out, never an error (the decision was made on the whole file)."""
+    counts them), reduced to `max_side`. Times less than `_SEEK_AFTER` apart are decoded in
+    one run; for the next one further ahead the file is opened again and sought, the way a
+    segment is (`_frames`: from the keyframe before, or from the beginning where seeking does
+    not work, MPEG-TS). For previews only: a frame that cannot be found or decoded is left
+    out, never an error (the decision was made on the whole file)."""
     import av
 
-    wanted = sorted(set(times))
+    runs: list[list[float]] = []
+    for t in sorted(set(times)):
+        if runs and t - runs[-1][-1] <= _SEEK_AFTER:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
     found: dict[float, LoadedImage] = {}
-    if not wanted:
-        return found
     try:
-        with av.open(str(path), mode="r") as container:
-            streams = list(container.streams.video)
-            if len(streams) == 1:
-                _find_frames(container, streams[0], wanted, max_side, found)
-    except (av.FFmpegError, OSError, ValueError, MemoryError):
+        for run in runs:
+            with av.open(str(path), mode="r") as container:
+                _find_frames(path, container, run, max_side, found)
+    except (ImageError, av.FFmpegError, OSError, ValueError, MemoryError):
         pass
     return found
 
 
 def _find_frames(
+    path: Path,
     container: InputContainer,
-    stream: VideoStream,
-    wanted: list[float],
+    run: list[float],
     max_side: int,
     found: dict[float, LoadedImage],
 ) -> None:
+    stream = _stream(container)
     stream.thread_type = "AUTO"
     rate = stream.average_rate
     tolerance = 0.5 / float(rate) if rate else 0.02  # half a frame: the sample's own frame
-    frames = enumerate(container.decode(stream))
-    index, frame = next(frames, (0, None))
-    if frame is None:
-        return
-    origin = _seconds(frame, index, rate)
-    seekable = frame.time is not None and stream.time_base is not None
-    for target in wanted:
-        position = _seconds(frame, index, rate) - origin
-        if seekable and target - position > _SEEK_AFTER:
-            assert stream.time_base is not None
-            container.seek(int((origin + target) / stream.time_base), stream=stream, backward=True)
-            frames = enumerate(container.decode(stream), start=index)
-            index, frame = next(frames, (index, None))
-        while frame is not None and _seconds(frame, index, rate) - origin < target - tolerance:
-            index, frame = next(frames, (index, None))
-        if frame is None:
+    pending = iter(run)
+    target = next(pending, None)
+    for t, frame in _frames(path, container, stream, run[0]):
+        while target is not None and t > target + tolerance:
+            target = next(pending, None)  # not in the file (after its last frame, say)
+        if target is None:
             return
-        if abs(_seconds(frame, index, rate) - origin - target) <= tolerance:
+        if t >= target - tolerance:
             found[target] = _upright(frame, stream, max_side)
+            target = next(pending, None)
