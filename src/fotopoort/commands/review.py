@@ -58,8 +58,13 @@ def review_list(store: Store, channel: Channel | None) -> list[tuple[PreviousDec
 
 
 def _decided(store: Store, photo: Path) -> tuple[str, list[PreviousDecision]]:
+    """The photo's sha256 and its decisions. Hashed in chunks: a video may be gigabytes."""
+    digest = hashlib.sha256()
     try:
-        sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+        with photo.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        sha = digest.hexdigest()
     except OSError as exc:
         raise UsageError(say(E.PHOTO_UNREADABLE, photo=photo, why=exc.strerror)) from None
     rows = [p for p in store.previous_decisions() if p.sha256 == sha]
