@@ -42,6 +42,8 @@ run audit --photo "$demo/kamp/k01_daan.jpg"
 step "9. What a person looks at: every photo with its faces boxed, per channel"
 printf 'The HTML report (open it in a browser; it shows children, readable by you only):\n  %s\n' \
   "$(pwd)/demo-out/report.html"
+printf 'The videos, one thumbnail per track (where its face is largest, boxed, and when):\n  %s\n' \
+  "$(pwd)/demo-out-video/report.html"
 
 step "10. The same school without consent for face recognition (no biometric_column)"
 mkdir -p zonder-gezichtsherkenning
