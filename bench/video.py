@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import time
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ class Tally:
     tracks: int = 0
     shown: int = 0
     seconds: float = 0.0  # of analysis
+    cpu: float = 0.0  # CPU seconds used, this process and its workers
     video: float = 0.0  # seconds of video analysed
     worst: float = 0.0  # the slowest video's analysis per minute
 
@@ -166,8 +168,10 @@ class Tally:
         tracks: tuple[FaceResult, ...],
         elapsed: float,
         seconds: float,
+        cpu: float,
     ) -> None:
         self.seconds += elapsed
+        self.cpu += cpu
         self.video += seconds
         self.worst = max(self.worst, elapsed / seconds * 60)
         self.tracks += len(tracks)
@@ -194,7 +198,8 @@ class Tally:
         )
         print(
             f"{self.name} video{n}: {len(shown)} faces shown, {len(tracks)} tracks ({statuses}); "
-            f"{elapsed:.1f} s for {seconds:.0f} s of 1080p ({elapsed / seconds * 60:.1f} s/min)"
+            f"{elapsed:.1f} s for {seconds:.0f} s of 1080p ({elapsed / seconds * 60:.1f} s/min, "
+            f"{cpu / elapsed:.2f} cores busy)"
         )
 
 
@@ -226,6 +231,13 @@ def in_segments(path: Path, store: Store, jobs: int, segment: float) -> tuple[Fa
     [checked] = scan([PhotoFile(path, path.name)], store, DlibEngine, settings, jobs=jobs)
     assert checked.analysis.error is None, checked.analysis.error
     return checked.analysis.faces
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its ended workers (the pool's end with each scan)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def main() -> int:
@@ -271,9 +283,10 @@ def main() -> int:
             (after, lambda p=path: in_segments(p, store, args.jobs, args.segment)),
         ]
         for tally, analyse in ways if n % 2 == 0 else ways[::-1]:
-            start = time.perf_counter()
+            start, used = time.perf_counter(), cpu_seconds()
             tracks = analyse()
-            tally.add(n, shown, tracks, time.perf_counter() - start, args.seconds)
+            elapsed = time.perf_counter() - start
+            tally.add(n, shown, tracks, elapsed, args.seconds, cpu_seconds() - used)
     store.close()
     print()
     failed = False
@@ -287,6 +300,7 @@ def main() -> int:
             f"(slowest video: {t.worst:.1f})"
         )
         print(f"  a 10-minute 1080p video: about {t.worst * 10 / 60:.1f} min (slowest)")
+        print(f"  cores busy on average: {t.cpu / t.seconds:.2f} (of 2, shared)")
         failed = failed or bool(t.missed or t.wrong)
     return 1 if failed else 0
 
