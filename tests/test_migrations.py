@@ -170,3 +170,24 @@ def test_opening_twice_upgrades_once(tmp_path: Path) -> None:
     Store(db).close()
     Store(db).close()
     assert version(db) == SCHEMA_VERSION
+
+
+def test_a_version_1_database_gets_the_segments_of_unfinished_videos(tmp_path: Path) -> None:
+    """Version 2 (issue 15) adds the table a video's finished segments are kept in, and keeps
+    every row of what was there."""
+    db = tmp_path / "fotopoort.db"
+    Store(db).close()
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP TABLE video_segments")
+        conn.execute("INSERT INTO analyses VALUES ('ab', 'settings', '{}')")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+    assert not rows(db, "SELECT name FROM sqlite_master WHERE name = 'video_segments'")
+    store = Store(db)
+    try:
+        assert version(db) == SCHEMA_VERSION == 2
+        store.remember_segment("ab", "settings", 0, "/kamp/a.mp4", "{}", b"")
+        assert list(store.video_segments("ab", "settings")) == [0]
+        assert store.cached_analysis("ab", "settings") == {}
+    finally:
+        store.close()

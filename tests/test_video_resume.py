@@ -241,3 +241,26 @@ def test_segments_kept_go_when_a_child_is_forgotten_the_gallery_changes_or_after
         assert store.video_segments("a" * 64, "gallery=2") == {}
     finally:
         store.close()
+
+
+def test_a_worker_killed_in_a_segment_blocks_the_video_and_the_next_run_finishes_it(
+    school: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OOM killer, every time segment 1 is analysed, with two workers: the video is blocked
+    (a worker stopped), not cached; the segments finished are kept, and the next run, without
+    the fault, analyses only what is left."""
+    video = film(tmp_path / "zaal.mp4")
+    with segments_of(school, 2):
+        monkeypatch.setenv(faults.ENV, "segment@zaal.mp4#1:kill")
+        held = check(school, video, "-j", "2")
+        assert held["decision"] == "blocked"
+        assert "worker process analysing it stopped" in held["reasons"][0]["message"]
+        assert 1 not in [i for i, _ in kept(school)]
+        monkeypatch.delenv(faults.ENV)
+        before = {i for i, _ in kept(school)}
+        seen: list[str] = []
+        with hook(crash_at("", seen)):
+            got = check(school, video, "-j", "1")
+        assert sorted(seen) == [f"zaal.mp4#{i}" for i in range(4) if i not in before]
+        assert "zaal.mp4#1" in seen
+    assert sorted(f["child"] for f in got["faces"]) == [DAAN, NOAH_NR]
