@@ -264,3 +264,32 @@ def test_a_worker_killed_in_a_segment_blocks_the_video_and_the_next_run_finishes
         assert sorted(seen) == [f"zaal.mp4#{i}" for i in range(4) if i not in before]
         assert "zaal.mp4#1" in seen
     assert sorted(f["child"] for f in got["faces"]) == [DAAN, NOAH_NR]
+
+
+def test_a_video_rewritten_while_a_segment_is_analysed_is_blocked_and_not_kept(
+    school: Cli, tmp_path: Path
+) -> None:
+    """Noah cut out of the file while segment 1 is analysed: what was decided must be the
+    bytes hashed, so the video is blocked (changed while checked), nothing of it is cached or
+    kept, and the next run analyses the new bytes from the start."""
+    path = tmp_path / "toneel.mp4"
+    film(path)
+    other = write_video(tmp_path / "other.mp4", [daan_walking(8.0)], seconds=8, fps=10)
+
+    def rewrite(name: str, where: str) -> None:
+        if name == "segment" and where == "toneel.mp4#1":
+            path.write_bytes(other.read_bytes())  # in place: same inode, new change time
+
+    with segments_of(school, 2):
+        with hook(rewrite):
+            held = check(school, path, "-j", "1")
+        assert held["decision"] == "blocked"
+        assert held["reasons"][0]["code"] == "unreadable", held["reasons"]
+        assert "changed while it was checked" in held["reasons"][0]["message"]
+        assert kept(school) == []
+        seen: list[str] = []
+        with hook(crash_at("", seen)):
+            got = check(school, path, "-j", "1")
+        assert seen == [f"toneel.mp4#{i}" for i in range(4)]
+    assert got["decision"] == "allowed"
+    assert [f["child"] for f in got["faces"]] == [DAAN]

@@ -4,7 +4,8 @@ The main process walks, hashes and looks up the cache; workers decode and look f
 Each result is written to the cache as it arrives, so an interrupted run loses nothing and the
 next run resumes. A video is analysed in segments, each one item of the pool: each finished
 segment is kept until the video's last one is in and its tracks are built, so an interrupted
-video resumes from its last finished segment. Progress is reported through a callback; nothing here prints.
+video resumes from its last finished segment. Progress is reported through a callback;
+nothing here prints.
 """
 
 from __future__ import annotations
