@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DEMO_DIR := demo-work
 
-.PHONY: install test lint typecheck unit report-check docs demo bench bench-matching bench-safety bench-speed bench-memory bench-video clean
+.PHONY: install test lint typecheck unit report-check docs demo bench bench-matching bench-safety bench-speed bench-memory bench-video bench-stages clean
 
 install: $(STAMP)
 
@@ -64,6 +64,10 @@ bench-memory: install
 # missed tracks, wrong identifications and speed on 1080p test videos (a few minutes)
 bench-video: install
 	$(PY) bench/video.py --faces $(SHARED)/faces
+
+# where a photo's time goes, stage by stage, against the face_recognition CLI's (one core)
+bench-stages: install
+	$(PY) bench/stages.py --faces $(SHARED)/faces
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) demo-out .pytest_cache .mypy_cache .ruff_cache
