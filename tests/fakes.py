@@ -31,7 +31,9 @@ class FakeEngine:
             boxes.append((int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1, int(xs.min())))
         return boxes
 
-    def find_faces_yunet(self, pixels: Pixels, score_threshold: float) -> list[RawBox]:
+    def find_faces_yunet(
+        self, pixels: Pixels, score_threshold: float, pad: float = 0.1
+    ) -> list[RawBox]:
         return self.find_faces(pixels, 0)  # the same squares, whichever detector looks
 
     def encode(self, pixels: Pixels, boxes: list[RawBox]) -> list[Encoding]:

@@ -76,10 +76,13 @@ class YuNetDetector:
             "onnx", model, np.empty(0, dtype=np.uint8), (320, 320), 0.5, NMS_THRESHOLD, TOP_K
         )
 
-    def find(self, pixels: Pixels, score_threshold: float) -> list[tuple[RawBox, float]]:
-        """(HOG-style box, score) for each face in `pixels` (RGB), in its coordinates."""
+    def find(
+        self, pixels: Pixels, score_threshold: float, pad_share: float = PAD
+    ) -> list[tuple[RawBox, float]]:
+        """(HOG-style box, score) for each face in `pixels` (RGB), in its coordinates; the
+        view is mirrored outward by `pad_share` of its long side."""
         height, width = pixels.shape[:2]
-        pad = round(PAD * max(height, width))
+        pad = round(pad_share * max(height, width))
         bgr = np.ascontiguousarray(pixels[:, :, ::-1])
         padded = self._cv2.copyMakeBorder(bgr, pad, pad, pad, pad, self._cv2.BORDER_REFLECT)
         self._net.setInputSize((padded.shape[1], padded.shape[0]))
