@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DEMO_DIR := demo-work
 
-.PHONY: install test lint typecheck unit report-check docs demo bench bench-matching bench-safety bench-speed bench-memory bench-video bench-stages clean
+.PHONY: install test lint typecheck unit report-check docs demo bench bench-matching bench-safety bench-speed bench-memory bench-video bench-stages bench-edges clean
 
 install: $(STAMP)
 
@@ -68,6 +68,10 @@ bench-video: install
 # where a photo's time goes, stage by stage, against the face_recognition CLI's (one core)
 bench-stages: install
 	$(PY) bench/stages.py --faces $(SHARED)/faces
+
+# faces cut by a photo's edge: found per mirrored border of the detector's view (about 8 minutes)
+bench-edges: install
+	$(PY) bench/edge_faces.py --faces $(SHARED)/faces
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) demo-out .pytest_cache .mypy_cache .ruff_cache

@@ -31,6 +31,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))
 import speed
+from fotopoort.engines import faces as faces_module
 from fotopoort.engines.faces import (
     COARSE_SIDE,
     DetectionSettings,
@@ -73,7 +74,7 @@ def main() -> int:
         image = timed("fotopoort decode", load_image, data, max_pixels=10**8, max_side=2000)
         fine, _ = _detection_view(image.pixels, settings.detect_side)
         coarse, _ = _detection_view(image.pixels, COARSE_SIDE)
-        timed("fotopoort YuNet 1600", yunet.find, fine, threshold)
+        timed("fotopoort YuNet 1600", yunet.find, fine, threshold, faces_module.FINE_PAD)
         timed("fotopoort YuNet 640", yunet.find, coarse, threshold)
         found = timed("fotopoort analyze", analyze, engine, image, settings, encode=False)
         boxes = [b for b in find_boxes(engine, image.pixels, settings) if _side(b) >= 60]
