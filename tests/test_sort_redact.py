@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, PngImagePlugin
 
 from fotopoort.model import Box
@@ -129,7 +130,7 @@ def test_redacted_copies_do_not_outlive_the_sort_that_made_them(
 
 
 def test_review_approve_of_a_redacted_copy_is_audited_with_its_sha256(
-    school: Cli, tmp_path: Path
+    school: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = camp(tmp_path / "kamp")
     out = tmp_path / "out"
@@ -143,7 +144,12 @@ def test_review_approve_of_a_redacted_copy_is_audited_with_its_sha256(
     (entry,) = [e for e in trail if e["action"] == "review-approve-redacted"]
     assert entry["photo_sha256"] == digest and entry["channel"] == "website"
     assert entry["actor"] == "juf Annemieke"
-    assert sha(root / "daan_noah.png") in entry["note"]
+    assert entry["note"] == f"redacted copy of {sha(root / 'daan_noah.png')}: ok"
+    with monkeypatch.context() as dutch:
+        dutch.setenv("FOTOPOORT_LANG", "nl")
+        shown = json.loads(school("audit", "--json").stdout)
+    (approved,) = [e for e in shown if e["action"] == "review-approve-redacted"]
+    assert approved["note"] == f"afgedekte kopie van {sha(root / 'daan_noah.png')}: ok"
     # a redacted copy changed by hand is no copy fotopoort made
     copy.write_bytes(copy.read_bytes() + b"\x00")
     assert school("review", "approve", copy, "-c", "website", "--by", "x").exit_code == 2

@@ -8,6 +8,7 @@ from typing import Any
 
 from fotopoort.messages import audit as notes
 from fotopoort.messages.reasons import stored_reason_text
+from fotopoort.model import Action
 from fotopoort.store import (
     Store,
 )
@@ -26,6 +27,20 @@ def audit(
     )
 
 
+# the actions whose note fotopoort writes (messages/audit.py); a review's note is a person's own
+_NOTES_BY_FOTOPOORT = frozenset(
+    a.value
+    for a in (
+        Action.IMPORT,
+        Action.ENROLL,
+        Action.FORGET,
+        Action.PURGE,
+        Action.TAKEN_DOWN,
+        Action.REVIEW_APPROVE_REDACTED,
+    )
+)
+
+
 def _with_messages(store: Store, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each stored reason with its `message` in this run's language, children named from the
     current snapshot (the audit trail itself holds codes and numbers only). An entry written
@@ -33,7 +48,7 @@ def _with_messages(store: Store, entries: list[dict[str, Any]]) -> list[dict[str
     current = store.current_snapshot()
     consents = current.snapshot if current is not None else None
     for entry in entries:
-        if entry.get("note") and not entry.get("photo_sha256"):  # an event's note, not a person's
+        if entry.get("note") and entry.get("action") in _NOTES_BY_FOTOPOORT:
             entry["note"] = notes.show(entry["note"])
         entry["reasons"] = [
             {**r, "message": stored_reason_text(r, consents)} for r in entry["reasons"]

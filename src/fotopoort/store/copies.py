@@ -92,11 +92,7 @@ class CopyTables(RetentionTables):
             "faces": "[]",
             "snapshot_sha256": snapshot.snapshot.sha256,
             "thresholds": "{}",
-            "note": render(
-                notes.REDACTED_COPY_OF_NOTE, "en", sha256=copy.original_sha256, note=note
-            )
-            if note
-            else render(notes.REDACTED_COPY_OF, "en", sha256=copy.original_sha256),
+            "note": _copy_note(copy.original_sha256, note),
         }
         with self.transaction():
             audit_id = self._append_audit(entry, now)
