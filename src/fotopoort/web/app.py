@@ -50,7 +50,8 @@ BY_COOKIE = "fotopoort_by"
 _SHA = re.compile(r"[0-9a-f]{64}")
 _SHOWN_SIDE = 1200  # the long side of a photo on the page
 _NAMEABLE = ("unknown", "ambiguous", "too_small", "assigned", "not_a_child")
-_BOX_COLOUR = {  # red for every face still in question
+_IN_QUESTION = (230, 40, 40)
+_BOX_COLOUR = {  # red (_IN_QUESTION) for every face still in question
     "identified": (0, 160, 70),
     "assigned": (0, 160, 70),
     "not_a_child": (110, 110, 110),
@@ -500,9 +501,8 @@ def _boxed(image: LoadedImage, faces: list[tuple[int, dict[str, Any]]]) -> bytes
     width = max(2, round(max(shown.size) / 300))
     for n, f in faces:
         top, right, bottom, left = (round(v / image.scale) for v in f["box"])
-        colour = (
-            (230, 40, 40) if f.get("recognised") else _BOX_COLOUR.get(f["status"], (230, 40, 40))
-        )
+        # red for a face a person named as another child than fotopoort recognises
+        colour = _IN_QUESTION if f.get("recognised") else _BOX_COLOUR.get(f["status"], _IN_QUESTION)
         draw.rectangle((left, top, right, bottom), outline=colour, width=width)
         size = max(14, min(48, (bottom - top) // 3))
         label_top = max(0, top - size - 4)
